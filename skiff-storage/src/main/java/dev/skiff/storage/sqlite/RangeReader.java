@@ -1,0 +1,92 @@
+package dev.skiff.storage.sqlite;
+
+import dev.skiff.storage.CompactedException;
+import dev.skiff.storage.FutureRevisionException;
+import dev.skiff.storage.KeyValue;
+import dev.skiff.storage.RangeRequest;
+import dev.skiff.storage.RangeResult;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Serves {@link dev.skiff.storage.Store#range}. A read at the current revision walks the
+ * {@code current} table; a read at a past revision takes, per key, the newest log row at or
+ * below that revision and drops keys whose newest row is a delete.
+ */
+final class RangeReader {
+  private final ReaderPool pool;
+
+  RangeReader(ReaderPool pool) {
+    this.pool = pool;
+  }
+
+  RangeResult range(RangeRequest request) {
+    return pool.read(c -> range(c, request));
+  }
+
+  private static RangeResult range(Connection c, RangeRequest request) throws SQLException {
+    StoredMeta meta = StoredMeta.read(c);
+    long revision = request.revision() == 0 ? meta.revision() : request.revision();
+    if (revision > meta.revision()) {
+      throw new FutureRevisionException(revision, meta.revision());
+    }
+    if (revision < meta.compactRevision()) {
+      throw new CompactedException(revision, meta.compactRevision());
+    }
+    boolean atCurrent = revision == meta.revision();
+    KeyCondition where = KeyCondition.of(request);
+    String rows =
+        atCurrent
+            ? "SELECT l.rev, l.key, l.value, l.create_rev, l.version, l.deleted, l.prev_rev"
+                + " FROM current c JOIN log l ON l.rev = c.rev WHERE "
+                + where.sql("c.key")
+                + " ORDER BY c.key"
+            : "SELECT l.rev, l.key, l.value, l.create_rev, l.version, l.deleted, l.prev_rev"
+                + " FROM (SELECT key AS k, MAX(rev) AS r FROM log WHERE "
+                + where.sql("key")
+                + " AND rev <= ? GROUP BY key) m JOIN log l ON l.rev = m.r"
+                + " WHERE l.deleted = 0 ORDER BY m.k";
+    int limit = request.limit();
+    List<KeyValue> kvs = new ArrayList<>();
+    if (!request.countOnly()) {
+      try (PreparedStatement ps = c.prepareStatement(rows + " LIMIT ?")) {
+        int i = where.bind(ps, 1);
+        if (!atCurrent) {
+          ps.setLong(i++, revision);
+        }
+        ps.setLong(i, limit == 0 ? -1 : limit);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            kvs.add(LogQueries.entry(rs).keyValue());
+          }
+        }
+      }
+      if (limit == 0 || kvs.size() < limit) {
+        // the list is the whole range: no need to count it again
+        return new RangeResult(kvs, revision, false, kvs.size());
+      }
+    }
+    String count =
+        atCurrent
+            ? "SELECT count(*) FROM current c WHERE " + where.sql("c.key")
+            : "SELECT count(*) FROM (SELECT MAX(rev) AS r FROM log WHERE "
+                + where.sql("key")
+                + " AND rev <= ? GROUP BY key) m JOIN log l ON l.rev = m.r WHERE l.deleted = 0";
+    long total;
+    try (PreparedStatement ps = c.prepareStatement(count)) {
+      int i = where.bind(ps, 1);
+      if (!atCurrent) {
+        ps.setLong(i, revision);
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        total = rs.getLong(1);
+      }
+    }
+    return new RangeResult(kvs, revision, !request.countOnly() && total > kvs.size(), total);
+  }
+}

@@ -1,0 +1,248 @@
+package dev.skiff.storage.sqlite;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.skiff.storage.Bytes;
+import dev.skiff.storage.CompactedException;
+import dev.skiff.storage.Event;
+import dev.skiff.storage.FutureRevisionException;
+import dev.skiff.storage.KeyValue;
+import dev.skiff.storage.RangeRequest;
+import dev.skiff.storage.RangeResult;
+import dev.skiff.storage.Store;
+import dev.skiff.storage.ValueTooLargeException;
+import dev.skiff.storage.Watch;
+import dev.skiff.storage.WatchRequest;
+import dev.skiff.storage.WatchResponse;
+import dev.skiff.storage.WriteResult;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** SQLite-specific checks of the store's etcd semantics (the shared suite covers more). */
+class SqliteStoreTest {
+  private static final Duration WAIT = Duration.ofSeconds(5);
+
+  @TempDir Path dir;
+  private SqliteStore store;
+
+  @BeforeEach
+  void open() {
+    store = SqliteStore.open(dir.resolve("skiff.db"));
+  }
+
+  @AfterEach
+  void close() {
+    store.close();
+  }
+
+  private static Bytes b(String s) {
+    return Bytes.of(s);
+  }
+
+  private WriteResult.Written put(String key, String value) {
+    return (WriteResult.Written) store.create(b(key), b(value));
+  }
+
+  @Test
+  void writesAssignRevisionsAndConditionsFailWithoutWriting() {
+    assertThat(store.currentRevision()).isEqualTo(1);
+    WriteResult.Written a = put("a", "1");
+    assertThat(a.revision()).isEqualTo(2);
+    assertThat(a.kv()).isEqualTo(new KeyValue(b("a"), b("1"), 2, 2, 1));
+    assertThat(a.prev()).isEmpty();
+
+    assertThat(store.create(b("a"), b("x")))
+        .isEqualTo(new WriteResult.AlreadyExists(2, a.kv()));
+    assertThat(store.update(b("a"), b("2"), 99))
+        .isEqualTo(new WriteResult.RevisionMismatch(2, a.kv()));
+    assertThat(store.update(b("zz"), b("2"), 2)).isEqualTo(new WriteResult.NotFound(2));
+    assertThat(store.currentRevision()).isEqualTo(2);
+
+    WriteResult.Written u = (WriteResult.Written) store.update(b("a"), b("2"), 2);
+    assertThat(u.kv()).isEqualTo(new KeyValue(b("a"), b("2"), 2, 3, 2));
+    assertThat(u.prev()).contains(a.kv());
+
+    WriteResult.Written d = (WriteResult.Written) store.delete(b("a"), 3);
+    assertThat(d.kv()).isEqualTo(new KeyValue(b("a"), Bytes.EMPTY, 0, 4, 0));
+    assertThat(d.prev()).contains(u.kv());
+    assertThat(store.get(b("a"))).isEmpty();
+
+    WriteResult.Written again = put("a", "3");
+    assertThat(again.kv()).isEqualTo(new KeyValue(b("a"), b("3"), 5, 5, 1));
+  }
+
+  @Test
+  void valuesMayBeEmptyOrBinaryAndTooLargeOnesWriteNothing() {
+    byte[] binary = {0, (byte) 0xff, 0x7f, (byte) 0x80, 0};
+    put("empty", "");
+    store.create(b("bin"), Bytes.copyOf(binary));
+    assertThat(store.get(b("empty")).orElseThrow().value()).isEqualTo(Bytes.EMPTY);
+    assertThat(store.get(b("bin")).orElseThrow().value().toByteArray()).isEqualTo(binary);
+    long before = store.currentRevision();
+    assertThatThrownBy(() -> store.create(b("big"), Bytes.wrap(new byte[Store.MAX_VALUE_BYTES + 1])))
+        .isInstanceOf(ValueTooLargeException.class);
+    assertThatThrownBy(() -> store.create(Bytes.EMPTY, b("v")))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(store.currentRevision()).isEqualTo(before);
+    store.create(b("max"), Bytes.wrap(new byte[Store.MAX_VALUE_BYTES]));
+    assertThat(store.get(b("max")).orElseThrow().value().size()).isEqualTo(Store.MAX_VALUE_BYTES);
+  }
+
+  @Test
+  void rangesHonourLimitCountAndPastRevisions() {
+    for (int i = 0; i < 10; i++) {
+      put("p/" + i, "v" + i);
+    }
+    put("q/0", "other");
+    long listRev = store.currentRevision();
+    RangeResult page = store.range(RangeRequest.prefix(b("p/")).withLimit(4));
+    assertThat(page.kvs()).extracting(kv -> kv.key().toStringUtf8())
+        .containsExactly("p/0", "p/1", "p/2", "p/3");
+    assertThat(page.more()).isTrue();
+    assertThat(page.count()).isEqualTo(10);
+    assertThat(page.revision()).isEqualTo(listRev);
+
+    // writes after the first page do not show up in the rest of the list
+    store.delete(b("p/5"), store.get(b("p/5")).orElseThrow().modRevision());
+    put("p/55", "new");
+    RangeResult rest =
+        store.range(
+            RangeRequest.prefix(b("p/"))
+                .startingAt(page.kvs().getLast().key().successor())
+                .atRevision(listRev));
+    assertThat(rest.kvs()).extracting(kv -> kv.key().toStringUtf8())
+        .containsExactly("p/4", "p/5", "p/6", "p/7", "p/8", "p/9");
+    assertThat(rest.more()).isFalse();
+    assertThat(store.range(RangeRequest.prefix(b("p/")).counting()).count()).isEqualTo(10);
+    assertThat(store.range(RangeRequest.prefix(b("p/")).counting().atRevision(listRev)).count())
+        .isEqualTo(10);
+    assertThat(store.range(RangeRequest.prefix(b("p/")).atRevision(2)).kvs())
+        .extracting(kv -> kv.key().toStringUtf8())
+        .containsExactly("p/0");
+    assertThatThrownBy(() -> store.range(RangeRequest.single(b("p/1")).atRevision(100)))
+        .isInstanceOf(FutureRevisionException.class);
+  }
+
+  @Test
+  void compactionKeepsWhatReadsAtTheCompactRevisionNeed() {
+    WriteResult.Written a = put("a", "1");
+    WriteResult.Written b = put("b", "1");
+    store.update(b("a"), b("2"), a.revision());
+    store.delete(b("b"), b.revision());
+    put("c", "1");
+    long compactAt = store.currentRevision() - 1; // after the delete of b
+    RangeResult before = store.range(RangeRequest.prefix(Bytes.EMPTY).atRevision(compactAt));
+    store.compact(compactAt);
+    assertThat(store.range(RangeRequest.prefix(Bytes.EMPTY).atRevision(compactAt)))
+        .isEqualTo(before);
+    assertThatThrownBy(() -> store.range(RangeRequest.single(b("a")).atRevision(compactAt - 1)))
+        .isInstanceOf(CompactedException.class);
+    store.compact(compactAt - 1); // no-op
+    assertThatThrownBy(() -> store.compact(store.currentRevision() + 1))
+        .isInstanceOf(FutureRevisionException.class);
+    try (Watch w = store.watch(WatchRequest.prefix(Bytes.EMPTY, compactAt - 1))) {
+      assertThat(poll(w)).isInstanceOfSatisfying(
+          WatchResponse.Ended.class,
+          e -> {
+            assertThat(e.reason()).isEqualTo(WatchResponse.Reason.COMPACTED);
+            assertThat(e.compactRevision()).isEqualTo(compactAt);
+          });
+    }
+    // a watch from the compact revision still sees the delete made at it
+    try (Watch w = store.watch(WatchRequest.prefix(Bytes.EMPTY, compactAt))) {
+      List<Event> events = eventsUntil(w, store.currentRevision());
+      assertThat(events).extracting(Event::type)
+          .containsExactly(Event.Type.DELETE, Event.Type.PUT);
+    }
+  }
+
+  @Test
+  void watchFromThePastReplaysThenGoesLiveWithoutGapOrDuplicate() throws Exception {
+    for (int i = 0; i < 1200; i++) {
+      put("k/" + i, "v");
+    }
+    try (Watch w = store.watch(WatchRequest.prefix(b("k/"), 2).withMaxPendingEvents(100))) {
+      Thread writer =
+          Thread.ofVirtual().start(() -> {
+            for (int i = 1200; i < 1500; i++) {
+              put("k/" + i, "v");
+            }
+          });
+      List<Event> events = eventsUntil(w, 1501);
+      writer.join();
+      assertThat(events).hasSize(1500);
+      for (int i = 0; i < events.size(); i++) {
+        assertThat(events.get(i).revision()).isEqualTo(i + 2);
+      }
+    }
+  }
+
+  @Test
+  void prevKvIsHonoured() {
+    WriteResult.Written a = put("a", "1");
+    try (Watch with = store.watch(WatchRequest.single(b("a"), 0));
+        Watch without = store.watch(WatchRequest.single(b("a"), 0).withPrevKv(false))) {
+      store.update(b("a"), b("2"), a.revision());
+      assertThat(eventsUntil(with, store.currentRevision()).getFirst().prev()).contains(a.kv());
+      assertThat(eventsUntil(without, store.currentRevision()).getFirst().prev()).isEmpty();
+    }
+  }
+
+  @Test
+  void slowWatcherOverflowsWithoutBlockingWritersOrOthers() {
+    try (Watch slow = store.watch(WatchRequest.prefix(b("o/"), 0).withMaxPendingEvents(5));
+        Watch fast = store.watch(WatchRequest.prefix(b("o/"), 0))) {
+      for (int i = 0; i < 20; i++) {
+        put("o/" + i, "v");
+      }
+      assertThat(eventsUntil(fast, store.currentRevision())).hasSize(20);
+      assertThat(poll(slow)).isInstanceOfSatisfying(
+          WatchResponse.Ended.class,
+          e -> assertThat(e.reason()).isEqualTo(WatchResponse.Reason.OVERFLOW));
+    }
+  }
+
+  @Test
+  void progressOnRequestAndWhenIdleAndFailedOnClose() {
+    put("x", "1");
+    Watch w = store.watch(WatchRequest.prefix(b("p/"), 0).withProgressInterval(Duration.ofMillis(50)));
+    Watch requested = store.watch(WatchRequest.prefix(b("p/"), 0));
+    put("y", "1");
+    requested.requestProgress();
+    assertThat(poll(requested)).isEqualTo(new WatchResponse.Progress(store.currentRevision()));
+    assertThat(poll(w)).isInstanceOf(WatchResponse.Progress.class);
+    store.close();
+    assertThat(poll(requested)).isInstanceOfSatisfying(
+        WatchResponse.Ended.class,
+        e -> assertThat(e.reason()).isEqualTo(WatchResponse.Reason.FAILED));
+    assertThat(poll(w)).isInstanceOf(WatchResponse.Ended.class);
+  }
+
+  private static WatchResponse poll(Watch w) {
+    try {
+      WatchResponse r = w.poll(WAIT);
+      assertThat(r).as("a response within %s", WAIT).isNotNull();
+      return r;
+    } catch (InterruptedException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  /** Events from {@code w} until one at {@code revision}; fails on anything else. */
+  static List<Event> eventsUntil(Watch w, long revision) {
+    List<Event> events = new ArrayList<>();
+    while (events.isEmpty() || events.getLast().revision() < revision) {
+      WatchResponse r = poll(w);
+      assertThat(r).isInstanceOf(WatchResponse.Events.class);
+      events.addAll(((WatchResponse.Events) r).events());
+    }
+    return events;
+  }
+}
