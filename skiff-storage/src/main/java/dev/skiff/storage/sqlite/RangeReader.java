@@ -15,7 +15,8 @@ import java.util.List;
 /**
  * Serves {@link dev.skiff.storage.Store#range}. A read at the current revision walks the
  * {@code current} table; a read at a past revision takes, per key, the newest log row at or
- * below that revision and drops keys whose newest row is a delete.
+ * below that revision and drops keys whose newest row is a delete. Both run in one snapshot
+ * that starts by reading {@code meta}, so the revision checks and the rows agree.
  */
 final class RangeReader {
   private final ReaderPool pool;
@@ -46,16 +47,16 @@ final class RangeReader {
                 + where.sql("c.key")
                 + " ORDER BY c.key"
             : "SELECT l.rev, l.key, l.value, l.create_rev, l.version, l.deleted, l.prev_rev"
-                + " FROM (SELECT key AS k, MAX(rev) AS r FROM log WHERE "
-                + where.sql("key")
-                + " AND rev <= ? GROUP BY key) m JOIN log l ON l.rev = m.r"
-                + " WHERE l.deleted = 0 ORDER BY m.k";
+                + " FROM log l WHERE "
+                + pastVersions(where)
+                + " ORDER BY l.key";
     int limit = request.limit();
     List<KeyValue> kvs = new ArrayList<>();
     if (!request.countOnly()) {
       try (PreparedStatement ps = c.prepareStatement(rows + " LIMIT ?")) {
         int i = where.bind(ps, 1);
         if (!atCurrent) {
+          ps.setLong(i++, revision);
           ps.setLong(i++, revision);
         }
         ps.setLong(i, limit == 0 ? -1 : limit);
@@ -73,13 +74,12 @@ final class RangeReader {
     String count =
         atCurrent
             ? "SELECT count(*) FROM current c WHERE " + where.sql("c.key")
-            : "SELECT count(*) FROM (SELECT MAX(rev) AS r FROM log WHERE "
-                + where.sql("key")
-                + " AND rev <= ? GROUP BY key) m JOIN log l ON l.rev = m.r WHERE l.deleted = 0";
+            : "SELECT count(*) FROM log l WHERE " + pastVersions(where);
     long total;
     try (PreparedStatement ps = c.prepareStatement(count)) {
       int i = where.bind(ps, 1);
       if (!atCurrent) {
+        ps.setLong(i++, revision);
         ps.setLong(i, revision);
       }
       try (ResultSet rs = ps.executeQuery()) {
@@ -88,5 +88,16 @@ final class RangeReader {
       }
     }
     return new RangeResult(kvs, revision, !request.countOnly() && total > kvs.size(), total);
+  }
+
+  /**
+   * Rows of {@code log l} that are, per key in the range, the newest at or below a revision
+   * (bound twice) and not a delete. Walks the {@code (key, rev)} index in key order with one
+   * index probe per row, so a LIMIT stops it early and no sort is needed.
+   */
+  private static String pastVersions(KeyCondition where) {
+    return where.sql("l.key")
+        + " AND l.rev <= ? AND l.deleted = 0 AND l.rev ="
+        + " (SELECT MAX(x.rev) FROM log x WHERE x.key = l.key AND x.rev <= ?)";
   }
 }
