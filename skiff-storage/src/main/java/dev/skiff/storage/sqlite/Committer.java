@@ -39,6 +39,8 @@ final class Committer implements AutoCloseable {
   private volatile long revision;
   private volatile long compactRevision;
   private volatile boolean stopping;
+  /** Compactions waiting for the sweep to finish. */
+  private final List<CompletableFuture<?>> compactions = new ArrayList<>();
 
   Committer(LogWriter writer, StoredMeta meta, WatchHub hub, int queueCapacity)
       throws SQLException {
@@ -93,17 +95,21 @@ final class Committer implements AutoCloseable {
     List<WriteRequest> taken = new ArrayList<>(MAX_BATCH);
     try {
       while (true) {
-        WriteRequest first = queue.poll(50, TimeUnit.MILLISECONDS);
-        if (first == null) {
-          if (stopping) {
-            return;
-          }
-          continue;
+        // while a compaction sweeps, do not wait for writes: sweep between batches instead
+        WriteRequest first =
+            compactor.active() ? queue.poll() : queue.poll(50, TimeUnit.MILLISECONDS);
+        if (first != null) {
+          taken.add(first);
+          queue.drainTo(taken, MAX_BATCH - 1);
+          process(taken);
+          taken.clear();
+        } else if (stopping) {
+          finishCompactions(); // a sweep cut short leaves only harmless rows behind
+          return;
         }
-        taken.add(first);
-        queue.drainTo(taken, MAX_BATCH - 1);
-        process(taken);
-        taken.clear();
+        if (compactor.active()) {
+          sweep();
+        }
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -181,12 +187,30 @@ final class Committer implements AutoCloseable {
       // the compact revision is durable before any row goes, so reads below it fail from now on
       writer.writeMeta(revision, target);
       writer.connection().commit();
-      compactRevision = target;
-      compactor.compact(target);
-      c.result().complete(null);
     } catch (SQLException e) {
       c.result().completeExceptionally(new StoreException("compaction failed", e));
+      return;
     }
+    compactRevision = target;
+    compactor.start(target);
+    compactions.add(c.result());
+  }
+
+  private void sweep() {
+    try {
+      compactor.step();
+    } catch (SQLException e) {
+      log.warn("compaction sweep failed; rows stay until the next compaction", e);
+      compactor.start(0);
+    }
+    if (!compactor.active()) {
+      finishCompactions();
+    }
+  }
+
+  private void finishCompactions() {
+    compactions.forEach(f -> f.complete(null));
+    compactions.clear();
   }
 
   private void failQueued() {

@@ -17,6 +17,9 @@ import dev.skiff.storage.WatchRequest;
 import dev.skiff.storage.WatchResponse;
 import dev.skiff.storage.WriteResult;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -118,6 +121,48 @@ class SqliteStoreTest {
       List<Event> events = eventsUntil(w, store.currentRevision());
       assertThat(events).extracting(Event::type)
           .containsExactly(Event.Type.DELETE, Event.Type.PUT);
+    }
+  }
+
+  @Test
+  void compactionDeletesSupersededRowsAcrossSweepChunks() throws Exception {
+    // more revisions than one sweep chunk, so the sweep spans several transactions
+    long rev = put("hot", "0").revision();
+    List<Thread> writers = new ArrayList<>();
+    for (int w = 0; w < 16; w++) {
+      int id = w;
+      writers.add(Thread.ofVirtual().start(() -> {
+        for (int i = 0; i < 400; i++) {
+          put("cold/" + id + "/" + i, "v");
+        }
+      }));
+    }
+    for (int i = 0; i < 100; i++) {
+      rev = store.update(b("hot"), b("v" + i), rev).revision();
+    }
+    for (Thread t : writers) {
+      t.join();
+    }
+    long compactAt = store.currentRevision();
+    long hotDelete = store.delete(b("hot"), rev).revision();
+    assertThat(logRows()).isEqualTo(1 + 16 * 400 + 100 + 1);
+
+    store.compact(hotDelete);
+
+    // every cold key's only version stays; of "hot" only its delete at the compact revision
+    assertThat(logRows()).isEqualTo(16 * 400 + 1);
+    assertThat(store.range(RangeRequest.prefix(b("cold/")).counting().atRevision(hotDelete))
+        .count()).isEqualTo(16 * 400);
+    assertThatThrownBy(() -> store.range(RangeRequest.single(b("hot")).atRevision(compactAt)))
+        .isInstanceOf(CompactedException.class);
+    assertThat(put("after", "v").revision()).isEqualTo(hotDelete + 1);
+  }
+
+  private long logRows() throws Exception {
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("skiff.db"));
+        ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM log")) {
+      rs.next();
+      return rs.getLong(1);
     }
   }
 
