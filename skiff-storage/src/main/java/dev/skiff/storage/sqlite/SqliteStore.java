@@ -11,6 +11,7 @@ import dev.skiff.storage.WriteResult;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -25,15 +26,19 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class SqliteStore implements Store {
   private static final int READERS = 4;
   private static final int QUEUE_CAPACITY = 4096;
+  private static final Duration CHECKPOINT_INTERVAL = Duration.ofMillis(100);
 
   private final ReaderPool readers;
   private final RangeReader rangeReader;
   private final WatchHub hub;
   private final Committer committer;
+  private final Checkpointer checkpointer;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private SqliteStore(ReaderPool readers, WatchHub hub, Committer committer) {
+  private SqliteStore(
+      ReaderPool readers, WatchHub hub, Committer committer, Checkpointer checkpointer) {
     this.readers = readers;
+    this.checkpointer = checkpointer;
     this.rangeReader = new RangeReader(readers);
     this.hub = hub;
     this.committer = committer;
@@ -52,9 +57,10 @@ public final class SqliteStore implements Store {
       writerConnection.commit();
       readers = new ReaderPool(database, READERS);
       WatchHub hub = new WatchHub(readers, meta.revision());
+      Checkpointer checkpointer = new Checkpointer(database, CHECKPOINT_INTERVAL);
       Committer committer =
           new Committer(new LogWriter(writerConnection), meta, hub, QUEUE_CAPACITY);
-      return new SqliteStore(readers, hub, committer);
+      return new SqliteStore(readers, hub, committer, checkpointer);
     } catch (SQLException e) {
       if (readers != null) {
         readers.close();
@@ -123,5 +129,6 @@ public final class SqliteStore implements Store {
     committer.close();
     hub.close();
     readers.close();
+    checkpointer.close(); // the last connection to close checkpoints the rest and drops the WAL
   }
 }
