@@ -39,21 +39,15 @@ final class SqliteDatabase {
    * lock from one commit to the next and no other process can write the file meanwhile.
    */
   Connection openWriter() throws SQLException {
-    return open(SQLiteConfig.TransactionMode.IMMEDIATE, false);
+    return open(SQLiteConfig.TransactionMode.IMMEDIATE);
   }
 
   /** A connection for readers; each read runs in its own deferred (snapshot) transaction. */
   Connection openReader() throws SQLException {
-    return open(SQLiteConfig.TransactionMode.DEFERRED, false);
+    return open(SQLiteConfig.TransactionMode.DEFERRED);
   }
 
-  /** A connection in autocommit mode for {@code PRAGMA wal_checkpoint}. */
-  Connection openCheckpointer() throws SQLException {
-    return open(SQLiteConfig.TransactionMode.DEFERRED, true);
-  }
-
-  private Connection open(SQLiteConfig.TransactionMode mode, boolean autoCommit)
-      throws SQLException {
+  private Connection open(SQLiteConfig.TransactionMode mode) throws SQLException {
     SQLiteConfig config = new SQLiteConfig();
     config.setJournalMode(SQLiteConfig.JournalMode.WAL);
     config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
@@ -62,11 +56,9 @@ final class SqliteDatabase {
     config.setCacheSize(-16_384); // 16 MiB page cache per connection
     // reads through mmap share the OS page cache instead of filling each connection's own
     config.setPragma(SQLiteConfig.Pragma.MMAP_SIZE, Long.toString(1L << 30));
-    // no connection checkpoints on commit: the Checkpointer does it, off the commit path
-    config.setPragma(SQLiteConfig.Pragma.WAL_AUTOCHECKPOINT, "0");
     config.setTransactionMode(mode);
     Connection connection = config.createConnection(url);
-    connection.setAutoCommit(autoCommit);
+    connection.setAutoCommit(false);
     return connection;
   }
 

@@ -11,7 +11,6 @@ import dev.skiff.storage.WriteResult;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -26,19 +25,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class SqliteStore implements Store {
   private static final int READERS = 4;
   private static final int QUEUE_CAPACITY = 4096;
-  private static final Duration CHECKPOINT_INTERVAL = Duration.ofMillis(100);
 
   private final ReaderPool readers;
   private final RangeReader rangeReader;
   private final WatchHub hub;
   private final Committer committer;
-  private final Checkpointer checkpointer;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private SqliteStore(
-      ReaderPool readers, WatchHub hub, Committer committer, Checkpointer checkpointer) {
+  private SqliteStore(ReaderPool readers, WatchHub hub, Committer committer) {
     this.readers = readers;
-    this.checkpointer = checkpointer;
     this.rangeReader = new RangeReader(readers);
     this.hub = hub;
     this.committer = committer;
@@ -57,10 +52,9 @@ public final class SqliteStore implements Store {
       writerConnection.commit();
       readers = new ReaderPool(database, READERS);
       WatchHub hub = new WatchHub(readers, meta.revision());
-      Checkpointer checkpointer = new Checkpointer(database, CHECKPOINT_INTERVAL);
       Committer committer =
           new Committer(new LogWriter(writerConnection), meta, hub, QUEUE_CAPACITY);
-      return new SqliteStore(readers, hub, committer, checkpointer);
+      return new SqliteStore(readers, hub, committer);
     } catch (SQLException e) {
       if (readers != null) {
         readers.close();
@@ -129,6 +123,5 @@ public final class SqliteStore implements Store {
     committer.close();
     hub.close();
     readers.close();
-    checkpointer.close(); // the last connection to close checkpoints the rest and drops the WAL
   }
 }
