@@ -39,19 +39,21 @@ final class SqliteDatabase {
    * lock from one commit to the next and no other process can write the file meanwhile.
    */
   Connection openWriter() throws SQLException {
-    return open(SQLiteConfig.TransactionMode.IMMEDIATE);
+    // only another process can hold the write lock this long: fail fast and say so
+    return open(SQLiteConfig.TransactionMode.IMMEDIATE, 3_000);
   }
 
   /** A connection for readers; each read runs in its own deferred (snapshot) transaction. */
   Connection openReader() throws SQLException {
-    return open(SQLiteConfig.TransactionMode.DEFERRED);
+    return open(SQLiteConfig.TransactionMode.DEFERRED, 30_000);
   }
 
-  private Connection open(SQLiteConfig.TransactionMode mode) throws SQLException {
+  private Connection open(SQLiteConfig.TransactionMode mode, int busyTimeoutMillis)
+      throws SQLException {
     SQLiteConfig config = new SQLiteConfig();
     config.setJournalMode(SQLiteConfig.JournalMode.WAL);
     config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
-    config.setBusyTimeout(30_000);
+    config.setBusyTimeout(busyTimeoutMillis);
     config.setTempStore(SQLiteConfig.TempStore.MEMORY);
     config.setCacheSize(-16_384); // 16 MiB page cache per connection
     // reads through mmap share the OS page cache instead of filling each connection's own

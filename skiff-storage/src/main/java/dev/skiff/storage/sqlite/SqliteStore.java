@@ -8,12 +8,16 @@ import dev.skiff.storage.StoreException;
 import dev.skiff.storage.Watch;
 import dev.skiff.storage.WatchRequest;
 import dev.skiff.storage.WriteResult;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
 
 /**
  * The embedded {@link Store}: one SQLite file in WAL mode, written by a single group-committing
@@ -46,6 +50,10 @@ public final class SqliteStore implements Store {
     Connection writerConnection = null;
     ReaderPool readers = null;
     try {
+      Path parent = dbFile.toAbsolutePath().getParent();
+      if (parent != null) {
+        Files.createDirectories(parent);
+      }
       writerConnection = database.openWriter();
       database.createSchema(writerConnection);
       StoredMeta meta = StoredMeta.read(writerConnection);
@@ -55,7 +63,7 @@ public final class SqliteStore implements Store {
       Committer committer =
           new Committer(new LogWriter(writerConnection), meta, hub, QUEUE_CAPACITY);
       return new SqliteStore(readers, hub, committer);
-    } catch (SQLException e) {
+    } catch (IOException | SQLException e) {
       if (readers != null) {
         readers.close();
       }
@@ -65,6 +73,9 @@ public final class SqliteStore implements Store {
         } catch (SQLException suppressed) {
           e.addSuppressed(suppressed);
         }
+      }
+      if (e instanceof SQLiteException se && se.getResultCode() == SQLiteErrorCode.SQLITE_BUSY) {
+        throw new StoreException(dbFile + " is locked: another store, probably in another process, has it open", e);
       }
       throw new StoreException("cannot open " + dbFile + ": " + e.getMessage(), e);
     }
