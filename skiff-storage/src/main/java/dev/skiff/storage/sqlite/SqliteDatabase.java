@@ -58,6 +58,11 @@ final class SqliteDatabase {
     config.setCacheSize(-16_384); // 16 MiB page cache per connection
     // reads through mmap share the OS page cache instead of filling each connection's own
     config.setPragma(SQLiteConfig.Pragma.MMAP_SIZE, Long.toString(1L << 30));
+    // the writer checkpoints inside a commit every 4000 pages (16 MiB of WAL): rarer and larger
+    // checkpoints copy each hot page once for many commits (measured ~7% more creates/s than
+    // SQLite's 1000). The writer has to do it itself: only a writer that starts a transaction
+    // right after a complete checkpoint lets the WAL restart from its beginning.
+    config.setPragma(SQLiteConfig.Pragma.WAL_AUTOCHECKPOINT, "4000");
     config.setTransactionMode(mode);
     Connection connection = config.createConnection(url);
     connection.setAutoCommit(false);
