@@ -3,7 +3,6 @@ package dev.skiff.storage.sqlite;
 import dev.skiff.storage.Event;
 import dev.skiff.storage.KeyValue;
 import dev.skiff.storage.WatchResponse;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -69,34 +68,32 @@ final class HistoryReplay implements Runnable {
     }
   }
 
-  private Page readPage(Connection c) throws SQLException {
-    StoredMeta meta = StoredMeta.read(c);
+  private Page readPage(ReaderConnection c) throws SQLException {
+    StoredMeta meta = StoredMeta.read(c.prepare(LogQueries.SELECT_META));
     if (next < meta.compactRevision()) {
       return new Page(List.of(), meta.compactRevision());
     }
     List<LogEntry> entries = new ArrayList<>();
-    try (PreparedStatement ps =
-        c.prepareStatement(
+    PreparedStatement ps =
+        c.prepare(
             "SELECT "
                 + LogQueries.ENTRY_COLUMNS
                 + " FROM log WHERE rev >= ? AND rev <= ? AND "
                 + keys.sql("key")
                 + " ORDER BY rev LIMIT "
-                + PAGE)) {
-      ps.setLong(1, next);
-      ps.setLong(2, until);
-      keys.bind(ps, 3);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          entries.add(LogQueries.entry(rs));
-        }
+                + PAGE);
+    ps.setLong(1, next);
+    ps.setLong(2, until);
+    keys.bind(ps, 3);
+    try (ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        entries.add(LogQueries.entry(rs));
       }
     }
     List<Event> events = new ArrayList<>(entries.size());
-    try (PreparedStatement prev = c.prepareStatement(LogQueries.SELECT_ENTRY_BY_REV)) {
-      for (LogEntry entry : entries) {
-        events.add(entry.event(watch.request().prevKv() ? previous(prev, entry) : Optional.empty()));
-      }
+    PreparedStatement prev = c.prepare(LogQueries.SELECT_ENTRY_BY_REV);
+    for (LogEntry entry : entries) {
+      events.add(entry.event(watch.request().prevKv() ? previous(prev, entry) : Optional.empty()));
     }
     return new Page(events, 0);
   }

@@ -5,7 +5,6 @@ import dev.skiff.storage.FutureRevisionException;
 import dev.skiff.storage.KeyValue;
 import dev.skiff.storage.RangeRequest;
 import dev.skiff.storage.RangeResult;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -29,8 +28,9 @@ final class RangeReader {
     return pool.read(c -> range(c, request));
   }
 
-  private static RangeResult range(Connection c, RangeRequest request) throws SQLException {
-    StoredMeta meta = StoredMeta.read(c);
+  private static RangeResult range(ReaderConnection c, RangeRequest request)
+      throws SQLException {
+    StoredMeta meta = StoredMeta.read(c.prepare(LogQueries.SELECT_META));
     long revision = request.revision() == 0 ? meta.revision() : request.revision();
     if (revision > meta.revision()) {
       throw new FutureRevisionException(revision, meta.revision());
@@ -53,17 +53,12 @@ final class RangeReader {
     int limit = request.limit();
     List<KeyValue> kvs = new ArrayList<>();
     if (!request.countOnly()) {
-      try (PreparedStatement ps = c.prepareStatement(rows + " LIMIT ?")) {
-        int i = where.bind(ps, 1);
-        if (!atCurrent) {
-          ps.setLong(i++, revision);
-          ps.setLong(i++, revision);
-        }
-        ps.setLong(i, limit == 0 ? -1 : limit);
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            kvs.add(LogQueries.entry(rs).keyValue());
-          }
+      PreparedStatement ps = c.prepare(rows + " LIMIT ?");
+      int next = bind(ps, where, atCurrent, revision);
+      ps.setLong(next, limit == 0 ? -1 : limit);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          kvs.add(LogQueries.entry(rs).keyValue());
         }
       }
       if (limit == 0 || kvs.size() < limit) {
@@ -71,23 +66,30 @@ final class RangeReader {
         return new RangeResult(kvs, revision, false, kvs.size());
       }
     }
-    String count =
-        atCurrent
-            ? "SELECT count(*) FROM current c WHERE " + where.sql("c.key")
-            : "SELECT count(*) FROM log l WHERE " + pastVersions(where);
+    PreparedStatement ps =
+        c.prepare(
+            atCurrent
+                ? "SELECT count(*) FROM current c WHERE " + where.sql("c.key")
+                : "SELECT count(*) FROM log l WHERE " + pastVersions(where));
+    bind(ps, where, atCurrent, revision);
     long total;
-    try (PreparedStatement ps = c.prepareStatement(count)) {
-      int i = where.bind(ps, 1);
-      if (!atCurrent) {
-        ps.setLong(i++, revision);
-        ps.setLong(i, revision);
-      }
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        total = rs.getLong(1);
-      }
+    try (ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      total = rs.getLong(1);
     }
     return new RangeResult(kvs, revision, !request.countOnly() && total > kvs.size(), total);
+  }
+
+  /** Binds the key range and, for a past read, the revision twice; returns the next index. */
+  private static int bind(
+      PreparedStatement ps, KeyCondition where, boolean atCurrent, long revision)
+      throws SQLException {
+    int i = where.bind(ps, 1);
+    if (!atCurrent) {
+      ps.setLong(i++, revision);
+      ps.setLong(i++, revision);
+    }
+    return i;
   }
 
   /**

@@ -1,7 +1,6 @@
 package dev.skiff.storage.sqlite;
 
 import dev.skiff.storage.StoreException;
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,18 +17,18 @@ final class ReaderPool implements AutoCloseable {
   /** Work on a borrowed connection inside one read transaction. */
   @FunctionalInterface
   interface ReadWork<T> {
-    T run(Connection connection) throws SQLException;
+    T run(ReaderConnection connection) throws SQLException;
   }
 
-  private final BlockingQueue<Connection> idle;
-  private final List<Connection> all = new ArrayList<>();
+  private final BlockingQueue<ReaderConnection> idle;
+  private final List<ReaderConnection> all = new ArrayList<>();
   private volatile boolean closed;
 
   ReaderPool(SqliteDatabase database, int size) throws SQLException {
     this.idle = new ArrayBlockingQueue<>(size);
     try {
       for (int i = 0; i < size; i++) {
-        Connection c = database.openReader();
+        ReaderConnection c = new ReaderConnection(database.openReader());
         all.add(c);
         idle.add(c);
       }
@@ -43,7 +42,7 @@ final class ReaderPool implements AutoCloseable {
     if (closed) {
       throw new StoreException("store is closed");
     }
-    Connection c;
+    ReaderConnection c;
     try {
       c = idle.take();
     } catch (InterruptedException e) {
@@ -55,24 +54,15 @@ final class ReaderPool implements AutoCloseable {
     } catch (SQLException e) {
       throw new StoreException("read failed: " + e.getMessage(), e);
     } finally {
-      endTransaction(c);
+      c.endRead();
       idle.add(c);
-    }
-  }
-
-  private static void endTransaction(Connection c) {
-    try {
-      // ends the snapshot, so that checkpoints are not held back by an idle reader
-      c.rollback();
-    } catch (SQLException ignored) {
-      // the connection is closing; nothing was written through it
     }
   }
 
   @Override
   public void close() {
     closed = true;
-    for (Connection c : all) {
+    for (ReaderConnection c : all) {
       try {
         c.close();
       } catch (SQLException ignored) {

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -56,7 +57,10 @@ public final class SqliteStore implements Store {
       }
       writerConnection = database.openWriter();
       database.createSchema(writerConnection);
-      StoredMeta meta = StoredMeta.read(writerConnection);
+      StoredMeta meta;
+      try (PreparedStatement ps = writerConnection.prepareStatement(LogQueries.SELECT_META)) {
+        meta = StoredMeta.read(ps);
+      }
       writerConnection.commit();
       readers = new ReaderPool(database, READERS);
       WatchHub hub = new WatchHub(readers, meta.revision());

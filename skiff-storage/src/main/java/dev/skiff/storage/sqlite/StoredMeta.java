@@ -1,6 +1,5 @@
 package dev.skiff.storage.sqlite;
 
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -13,9 +12,9 @@ import java.sql.SQLException;
  */
 record StoredMeta(long revision, long compactRevision) {
 
-  static StoredMeta read(Connection c) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(LogQueries.SELECT_META);
-        ResultSet rs = ps.executeQuery()) {
+  /** Runs {@code selectMeta}, a statement prepared from {@link LogQueries#SELECT_META}. */
+  static StoredMeta read(PreparedStatement selectMeta) throws SQLException {
+    try (ResultSet rs = selectMeta.executeQuery()) {
       if (!rs.next()) {
         throw new SQLException("the meta row is missing");
       }
