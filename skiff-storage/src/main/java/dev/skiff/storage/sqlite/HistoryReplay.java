@@ -44,7 +44,7 @@ final class HistoryReplay implements Runnable {
       while (next <= until && !watch.isEnded()) {
         Page page = pool.read(this::readPage);
         if (page.compactedAt() > 0) {
-          watch.end(
+          watch.endAndLeave(
               new WatchResponse.Ended(
                   WatchResponse.Reason.COMPACTED,
                   page.compactedAt(),
@@ -64,7 +64,7 @@ final class HistoryReplay implements Runnable {
       Thread.currentThread().interrupt();
     } catch (RuntimeException e) {
       log.warn("watch replay failed", e);
-      watch.end(new WatchResponse.Ended(WatchResponse.Reason.FAILED, 0, "replay failed: " + e));
+      watch.endAndLeave(new WatchResponse.Ended(WatchResponse.Reason.FAILED, 0, "replay failed: " + e));
     }
   }
 

@@ -32,7 +32,8 @@ import java.util.function.Consumer;
 final class HubWatch implements Watch {
   private final WatchRequest request;
   private final long startRevision;
-  private final Consumer<HubWatch> onEnd;
+  /** Takes this watch out of the hub's list. */
+  private final Consumer<HubWatch> leaveHub;
 
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
@@ -59,12 +60,12 @@ final class HubWatch implements Watch {
       long startRevision,
       long registeredAt,
       boolean live,
-      Consumer<HubWatch> onEnd) {
+      Consumer<HubWatch> leaveHub) {
     this.request = request;
     this.startRevision = startRevision;
     this.seenRevision = registeredAt;
     this.live = live;
-    this.onEnd = onEnd;
+    this.leaveHub = leaveHub;
   }
 
   WatchRequest request() {
@@ -314,10 +315,15 @@ final class HubWatch implements Watch {
     hooks.forEach(Runnable::run);
   }
 
+  /** Ends the watch from outside the committer (reader, replay): it also leaves the hub. */
+  void endAndLeave(WatchResponse.Ended why) {
+    end(why);
+    leaveHub.accept(this);
+    runEndHooks();
+  }
+
   @Override
   public void close() {
-    end(new WatchResponse.Ended(WatchResponse.Reason.CLOSED, 0, "closed by the reader"));
-    onEnd.accept(this);
-    runEndHooks();
+    endAndLeave(new WatchResponse.Ended(WatchResponse.Reason.CLOSED, 0, "closed by the reader"));
   }
 }
