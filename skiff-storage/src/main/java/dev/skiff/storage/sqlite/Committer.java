@@ -159,7 +159,12 @@ final class Committer implements AutoCloseable {
     }
     batch.committed();
     revision = batch.revision();
-    hub.publish(batch.events(), revision);
+    try {
+      hub.publish(batch.events(), revision);
+    } catch (RuntimeException e) {
+      // the writes are durable whatever a watch did wrong: callers still learn they succeeded
+      log.error("publishing revision {} to watches failed", revision, e);
+    }
     batch.complete();
   }
 
