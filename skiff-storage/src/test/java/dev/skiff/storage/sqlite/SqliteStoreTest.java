@@ -129,21 +129,11 @@ class SqliteStoreTest {
   void compactionDeletesSupersededRowsAcrossSweepChunks() throws Exception {
     // more revisions than one sweep chunk, so the sweep spans several transactions
     long rev = put("hot", "0").revision();
-    List<Thread> writers = new ArrayList<>();
-    for (int w = 0; w < 16; w++) {
-      int id = w;
-      writers.add(Thread.ofVirtual().start(() -> {
-        for (int i = 0; i < 400; i++) {
-          put("cold/" + id + "/" + i, "v");
-        }
-      }));
-    }
+    Thread cold = Thread.ofVirtual().start(() -> writeConcurrently("cold/", 16, 400, b("v")));
     for (int i = 0; i < 100; i++) {
       rev = store.update(b("hot"), b("v" + i), rev).revision();
     }
-    for (Thread t : writers) {
-      t.join();
-    }
+    cold.join();
     long compactAt = store.currentRevision();
     long hotDelete = store.delete(b("hot"), rev).revision();
     assertThat(logRows()).isEqualTo(1 + 16 * 400 + 100 + 1);
@@ -161,19 +151,7 @@ class SqliteStoreTest {
 
   @Test
   void theWalStaysBoundedUnderSustainedWrites() throws Exception {
-    Bytes value = Bytes.wrap(new byte[2048]);
-    List<Thread> writers = new ArrayList<>();
-    for (int w = 0; w < 32; w++) {
-      int id = w;
-      writers.add(Thread.ofVirtual().start(() -> {
-        for (int i = 0; i < 500; i++) {
-          store.create(b("wal/" + id + "/" + i), value);
-        }
-      }));
-    }
-    for (Thread t : writers) {
-      t.join();
-    }
+    writeConcurrently("wal/", 32, 500, Bytes.wrap(new byte[2048]));
     // 32 MB went through the WAL, which checkpoints every 16 MB: it must have restarted
     assertThat(Files.size(dir.resolve("skiff.db-wal"))).isLessThan(24L << 20);
     assertThat(store.range(RangeRequest.prefix(b("wal/")).counting()).count()).isEqualTo(16000);
@@ -188,22 +166,51 @@ class SqliteStoreTest {
   }
 
   @Test
-  void watchFromThePastReplaysThenGoesLiveWithoutGapOrDuplicate() throws Exception {
-    for (int i = 0; i < 1200; i++) {
-      put("k/" + i, "v");
-    }
+  void watchFromThePastReplaysAtTheReadersPaceThenGoesLiveWithoutGapOrDuplicate()
+      throws Exception {
+    writeConcurrently("k/", 8, 150, b("v")); // revisions 2..1201
     try (Watch w = store.watch(WatchRequest.prefix(b("k/"), 2).withMaxPendingEvents(100))) {
-      Thread writer =
-          Thread.ofVirtual().start(() -> {
-            for (int i = 1200; i < 1500; i++) {
-              put("k/" + i, "v");
-            }
-          });
-      List<Event> events = eventsUntil(w, 1501);
+      w.requestProgress(); // asked during the catch-up: answered once the history is out
+      Thread writer = Thread.ofVirtual().start(() -> writeConcurrently("k/live/", 4, 75, b("v")));
+      List<Event> events = new ArrayList<>();
+      long progress = 0;
+      while (progress == 0 || events.size() < 1500) {
+        switch (poll(w)) {
+          case WatchResponse.Events e -> events.addAll(e.events());
+          case WatchResponse.Progress p -> {
+            assertThat(p.revision()).isGreaterThanOrEqualTo(1201);
+            assertThat(events).as("progress after every event it covers")
+                .hasSize((int) p.revision() - 1);
+            progress = p.revision();
+          }
+          case WatchResponse.Ended e -> throw new AssertionError("ended: " + e);
+        }
+      }
       writer.join();
       assertThat(events).hasSize(1500);
       for (int i = 0; i < events.size(); i++) {
         assertThat(events.get(i).revision()).isEqualTo(i + 2);
+      }
+    }
+  }
+
+  /** Creates {@code writers * each} keys under {@code prefix} from concurrent writers. */
+  private void writeConcurrently(String prefix, int writers, int each, Bytes value) {
+    List<Thread> threads = new ArrayList<>();
+    for (int w = 0; w < writers; w++) {
+      int id = w;
+      threads.add(Thread.ofVirtual().start(() -> {
+        for (int i = 0; i < each; i++) {
+          assertThat(store.create(b(prefix + id + "/" + i), value))
+              .isInstanceOf(WriteResult.Written.class);
+        }
+      }));
+    }
+    for (Thread t : threads) {
+      try {
+        t.join();
+      } catch (InterruptedException e) {
+        throw new AssertionError(e);
       }
     }
   }
