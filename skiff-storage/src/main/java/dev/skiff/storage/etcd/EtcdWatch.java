@@ -36,7 +36,10 @@ import org.slf4j.LoggerFactory;
  * with the compact revision: the first response is {@code Ended(COMPACTED)}. Any other stream
  * failure (a member crashed, the connection broke) is {@code Ended(FAILED)}; jetcd's own silent
  * re-watching is suppressed, because it resumes after the last progress notification and could
- * skip events on etcd 3.4 (see below). Ending drops whatever the reader has not taken yet.
+ * skip events on etcd 3.4 (see below). A FAILED watch still hands over the events that arrived
+ * before the failure, then the end, so the reader can watch again after the last one; every
+ * other ending drops what the reader has not taken yet (after CLOSED the reader wants nothing,
+ * after OVERFLOW and COMPACTED it lists again).
  *
  * <p><b>Progress.</b> {@link #requestProgress()} sends etcd's RequestProgress on this watch's
  * stream. etcd 3.4.23 answers it on a control channel with its current revision, without waiting
@@ -121,15 +124,15 @@ final class EtcdWatch implements Watch, io.etcd.jetcd.Watch.Listener {
     lock.lock();
     try {
       while (true) {
-        if (ended != null) {
-          return ended;
-        }
         WatchResponse next = queue.poll();
         if (next != null) {
           if (next instanceof WatchResponse.Events events) {
             pendingEvents -= events.events().size();
           }
           return next;
+        }
+        if (ended != null) {
+          return ended;
         }
         if (nanos <= 0) {
           return null;
@@ -402,8 +405,12 @@ final class EtcdWatch implements Watch, io.etcd.jetcd.Watch.Listener {
         return;
       }
       ended = reason;
-      queue.clear();
-      pendingEvents = 0;
+      // what arrived before a failure is still true: the reader may take it and resume watching
+      // after it instead of listing again
+      if (reason.reason() != WatchResponse.Reason.FAILED) {
+        queue.clear();
+        pendingEvents = 0;
+      }
       w = watcher;
       t = ticker;
       changed.signalAll();
