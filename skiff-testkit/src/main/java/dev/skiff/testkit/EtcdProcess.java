@@ -4,10 +4,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -152,25 +152,20 @@ public final class EtcdProcess implements AutoCloseable {
    */
   void awaitHealthy(Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
-    URI health = member.clientUri().resolve("/health");
-    try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build()) {
+    try {
       while (System.nanoTime() < deadline) {
         if (!process.isAlive()) {
           throw new IllegalStateException(
               "etcd " + member.name() + " exited with " + process.exitValue() + logTail());
         }
         try {
-          HttpResponse<String> response =
-              http.send(
-                  HttpRequest.newBuilder(health).timeout(Duration.ofSeconds(1)).build(),
-                  HttpResponse.BodyHandlers.ofString());
-          if (response.statusCode() == 200 && response.body().contains("\"true\"")) {
+          if (get("/health").contains("\"health\":\"true\"")) {
             return;
           }
         } catch (IOException e) {
           // not listening yet
         }
-        Thread.sleep(10);
+        Thread.sleep(5);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -182,20 +177,29 @@ public final class EtcdProcess implements AutoCloseable {
 
   /** Whether this member is the raft leader, from its own metrics; false if it does not answer. */
   boolean isLeader() {
-    URI metrics = member.clientUri().resolve("/metrics");
-    try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build()) {
-      HttpResponse<Stream<String>> response =
-          http.send(
-              HttpRequest.newBuilder(metrics).timeout(Duration.ofSeconds(2)).build(),
-              HttpResponse.BodyHandlers.ofLines());
-      try (Stream<String> lines = response.body()) {
-        return lines.anyMatch(line -> line.equals("etcd_server_is_leader 1"));
-      }
+    try {
+      return get("/metrics").lines().anyMatch(line -> line.equals("etcd_server_is_leader 1"));
     } catch (IOException e) {
       return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
+    }
+  }
+
+  /**
+   * The body of a plain HTTP/1.0 GET on the client port. A raw socket rather than
+   * {@code java.net.http.HttpClient}, whose first use costs a test several hundred milliseconds
+   * of class loading while etcd itself is healthy in tens.
+   */
+  private String get(String path) throws IOException {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), member.clientPort()), 1000);
+      socket.setSoTimeout(2000);
+      socket.getOutputStream()
+          .write(("GET " + path + " HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!response.startsWith("HTTP/1.0 200") && !response.startsWith("HTTP/1.1 200")) {
+        throw new IOException("etcd answered " + response.lines().findFirst().orElse("nothing"));
+      }
+      return response.substring(response.indexOf("\r\n\r\n") + 4);
     }
   }
 

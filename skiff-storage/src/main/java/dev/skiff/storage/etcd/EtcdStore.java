@@ -253,15 +253,40 @@ public final class EtcdStore implements Store {
   @Override
   public Watch watch(WatchRequest request) {
     checkOpen();
-    EtcdWatch watch = new EtcdWatch(request, this, scheduler);
+    EtcdWatch watch;
+    try {
+      watch = new EtcdWatch(fromNextWrite(request), this, scheduler);
+    } catch (StoreException e) {
+      watch = new EtcdWatch(request, this, scheduler);
+      watch.end(new WatchResponse.Ended(WatchResponse.Reason.FAILED, 0, e.getMessage()));
+      return watch;
+    }
     watches.add(watch);
     if (closed.get()) {
       // close() ran between checkOpen and add and may have missed this watch
       watch.end(new WatchResponse.Ended(WatchResponse.Reason.FAILED, 0, "the store is closed"));
       return watch;
     }
-    watch.start(client.getWatchClient(), watchOption(request));
+    watch.start(client.getWatchClient(), watchOption(watch.request()));
     return watch;
+  }
+
+  /**
+   * Pins a start revision of 0 ("from the next write on") to the current revision + 1. etcd
+   * creates a watch asynchronously and would start it at its own later "now", missing writes
+   * acknowledged after {@code watch} returned but before etcd got the request.
+   */
+  private WatchRequest fromNextWrite(WatchRequest request) {
+    if (request.startRevision() != 0) {
+      return request;
+    }
+    return new WatchRequest(
+        request.key(),
+        request.end(),
+        currentRevision() + 1,
+        request.prevKv(),
+        request.progressInterval(),
+        request.maxPendingEvents());
   }
 
   private static WatchOption watchOption(WatchRequest request) {

@@ -118,6 +118,10 @@ final class EtcdWatch implements Watch, io.etcd.jetcd.Watch.Listener {
     }
   }
 
+  WatchRequest request() {
+    return request;
+  }
+
   @Override
   public WatchResponse poll(Duration timeout) throws InterruptedException {
     long nanos = timeout.toNanos();

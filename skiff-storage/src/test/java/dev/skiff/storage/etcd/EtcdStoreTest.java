@@ -240,4 +240,23 @@ class EtcdStoreTest {
               WatchResponse.Ended.class, e -> assertThat(e.reason()).isEqualTo(WatchResponse.Reason.FAILED));
     }
   }
+
+  @Test
+  void losingEtcdFailsWatchesAndRequests() throws Exception {
+    try (EtcdProcess doomed = EtcdProcess.start();
+        EtcdStore other = EtcdStore.connect(doomed.endpoints(), Duration.ofSeconds(3))) {
+      Watch watch = other.watch(WatchRequest.prefix(prefix, 0));
+      WriteResult.Written w = (WriteResult.Written) other.create(key("before"), Bytes.of("1"));
+      assertThat(watch.poll(Duration.ofSeconds(10)))
+          .isInstanceOfSatisfying(
+              WatchResponse.Events.class,
+              e -> assertThat(e.lastRevision()).isEqualTo(w.revision()));
+      doomed.kill();
+      assertThat(watch.poll(Duration.ofSeconds(10)))
+          .isInstanceOfSatisfying(
+              WatchResponse.Ended.class,
+              e -> assertThat(e.reason()).isEqualTo(WatchResponse.Reason.FAILED));
+      assertThatThrownBy(() -> other.get(key("before"))).isInstanceOf(dev.skiff.storage.StoreException.class);
+    }
+  }
 }
