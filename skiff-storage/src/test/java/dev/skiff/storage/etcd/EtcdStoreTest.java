@@ -259,4 +259,49 @@ class EtcdStoreTest {
       assertThatThrownBy(() -> other.get(key("before"))).isInstanceOf(dev.skiff.storage.StoreException.class);
     }
   }
+
+  /**
+   * etcd 3.4.23 answers RequestProgress at once with its current revision, even while it still
+   * replays history to the watch (every 100 ms); forwarding that answer would claim undelivered
+   * events. The watch must hold progress back until the replay has arrived.
+   */
+  @Test
+  void progressOfAReplayingWatchNeverClaimsUndeliveredHistory() throws Exception {
+    List<Long> written = new ArrayList<>();
+    long first = 0;
+    for (int i = 0; i < 200; i++) {
+      WriteResult.Written w = (WriteResult.Written) store.create(key("h" + i), Bytes.of("v"));
+      written.add(w.revision());
+      if (i % 3 == 0) {
+        written.add(store.delete(key("h" + i), w.revision()).revision());
+      }
+      if (i == 0) {
+        first = w.revision();
+      }
+    }
+    try (Watch watch = store.watch(WatchRequest.prefix(prefix, first))) {
+      for (int i = 0; i < 5; i++) {
+        watch.requestProgress();
+      }
+      List<Long> delivered = new ArrayList<>();
+      long lastProgress = 0;
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (lastProgress < written.getLast() && System.nanoTime() < deadline) {
+        switch (watch.poll(Duration.ofMillis(200))) {
+          case null -> watch.requestProgress();
+          case WatchResponse.Events e -> e.events().forEach(ev -> delivered.add(ev.revision()));
+          case WatchResponse.Progress p -> {
+            long upTo = p.revision();
+            assertThat(written.stream().filter(r -> r <= upTo).toList())
+                .as("history at or below progress %d", upTo)
+                .isSubsetOf(delivered);
+            lastProgress = Math.max(lastProgress, upTo);
+          }
+          case WatchResponse.Ended e -> throw new AssertionError("watch ended: " + e);
+        }
+      }
+      assertThat(delivered).containsExactlyElementsOf(written);
+      assertThat(lastProgress).isGreaterThanOrEqualTo(written.getLast());
+    }
+  }
 }
