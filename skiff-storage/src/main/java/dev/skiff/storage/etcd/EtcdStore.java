@@ -361,10 +361,11 @@ public final class EtcdStore implements Store {
                 found.completeExceptionally(error);
               }
             });
-    try (io.etcd.jetcd.Watch.Watcher watcher =
-        client
-            .getWatchClient()
-            .watch(ZERO, WatchOption.builder().withRevision(Math.max(1, compactedRevision)).build(), listener)) {
+    WatchOption fromCompacted =
+        WatchOption.builder().withRevision(Math.max(1, compactedRevision)).build();
+    io.etcd.jetcd.Watch.Watcher watcher =
+        client.getWatchClient().watch(ZERO, fromCompacted, listener);
+    try {
       return found.get(COMPACT_REVISION_LOOKUP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -373,6 +374,8 @@ public final class EtcdStore implements Store {
       LOG.warn("could not learn etcd's compact revision after a compacted read at {}", compactedRevision, e);
       // the best bound known: the requested revision is below the compact revision
       return compactedRevision + 1;
+    } finally {
+      watcher.close();
     }
   }
 
