@@ -4,6 +4,7 @@ import com.google.protobuf.UnsafeByteOperations;
 import dev.skiff.storage.Bytes;
 import dev.skiff.storage.Event;
 import dev.skiff.storage.KeyValue;
+import dev.skiff.storage.WatchRequest;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.watch.WatchEvent;
 import java.util.Optional;
@@ -62,6 +63,11 @@ final class EtcdCodec {
   static ByteSequence startKey(Bytes key) {
     // etcd rejects an empty key; no key sorts below "\0", so the range is the same
     return key.isEmpty() ? ZERO : toEtcd(key);
+  }
+
+  /** The key etcd is asked to watch (or count) for {@code request}'s range. */
+  static ByteSequence watchKey(WatchRequest request) {
+    return request.isSingleKey() ? toEtcd(request.key()) : startKey(request.key());
   }
 
   /**

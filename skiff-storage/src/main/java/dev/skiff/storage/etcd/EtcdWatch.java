@@ -4,17 +4,13 @@ import dev.skiff.storage.Event;
 import dev.skiff.storage.Watch;
 import dev.skiff.storage.WatchRequest;
 import dev.skiff.storage.WatchResponse;
-import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.common.exception.CompactedException;
-import io.etcd.jetcd.kv.GetResponse;
-import io.etcd.jetcd.op.Op;
-import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.WatchOption;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -46,11 +42,9 @@ import org.slf4j.LoggerFactory;
  * for events still queued for (or not yet replayed to) this watcher, so its answer may claim
  * more than was delivered. This watch therefore keeps {@code delivered}, the revision up to which
  * every change was queued for the reader, and forwards etcd's revision R only when it can show
- * there was nothing to deliver in {@code (delivered, R]}: one read-only transaction counts, at R,
- * the keys of the range and those of them modified after {@code delivered}, and counts the range
- * at {@code delivered}. No modified key and equal counts means no put and no delete in between,
- * except a key both created and deleted inside the window, which counts cannot see; that gap is
- * the residual risk. Otherwise the progress request is repeated shortly (the missing events are
+ * there was nothing to deliver in {@code (delivered, R]}, by a {@link QuietRangeCheck} (counts
+ * of the range at both ends; its one blind spot, a key created and deleted inside the window,
+ * is the residual risk). Otherwise the progress request is repeated shortly (the missing events are
  * in flight), and after {@value #MAX_PROGRESS_RETRIES} tries the watch reports
  * {@code Progress(delivered)}, which is always true. The periodic {@code progressInterval} asks
  * etcd for progress on the store's shared scheduler when the watch has queued nothing for that
@@ -64,6 +58,7 @@ final class EtcdWatch implements Watch, io.etcd.jetcd.Watch.Listener {
   private final WatchRequest request;
   private final EtcdStore store;
   private final ScheduledExecutorService scheduler;
+  private final QuietRangeCheck quietCheck;
 
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
@@ -84,13 +79,14 @@ final class EtcdWatch implements Watch, io.etcd.jetcd.Watch.Listener {
     this.request = request;
     this.store = store;
     this.scheduler = scheduler;
+    this.quietCheck = new QuietRangeCheck(store.kv(), request);
   }
 
   /** Opens the etcd watch; called once, right after construction. */
   void start(io.etcd.jetcd.Watch client, WatchOption option) {
     io.etcd.jetcd.Watch.Watcher w;
     try {
-      w = client.watch(key(), option, this);
+      w = client.watch(EtcdCodec.watchKey(request), option, this);
     } catch (RuntimeException e) {
       end(failed("could not start the etcd watch: " + e.getMessage()));
       return;
@@ -104,9 +100,13 @@ final class EtcdWatch implements Watch, io.etcd.jetcd.Watch.Listener {
       }
       watcher = w;
       Duration interval = request.progressInterval();
-      if (!interval.isZero()) {
+      if (!interval.isZero() && !scheduler.isShutdown()) {
         long nanos = interval.toNanos();
-        ticker = scheduler.scheduleAtFixedRate(this::tick, nanos, nanos, TimeUnit.NANOSECONDS);
+        try {
+          ticker = scheduler.scheduleAtFixedRate(this::tick, nanos, nanos, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+          // the store is closing and will end this watch
+        }
       }
       sendProgress = created && progressWanted;
       progressWanted = false;
@@ -271,7 +271,8 @@ final class EtcdWatch implements Watch, io.etcd.jetcd.Watch.Listener {
     } finally {
       lock.unlock();
     }
-    nothingBetween(from, revision)
+    quietCheck
+        .nothingBetween(from, revision)
         .whenComplete(
             (nothing, error) -> {
               if (error != null) {
@@ -302,54 +303,13 @@ final class EtcdWatch implements Watch, io.etcd.jetcd.Watch.Listener {
       lock.unlock();
     }
     if (retry) {
-      scheduler.schedule(
-          this::sendProgressRequest, PROGRESS_RETRY_DELAY.toNanos(), TimeUnit.NANOSECONDS);
+      try {
+        scheduler.schedule(
+            this::sendProgressRequest, PROGRESS_RETRY_DELAY.toNanos(), TimeUnit.NANOSECONDS);
+      } catch (RejectedExecutionException e) {
+        // the store closed meanwhile and is ending this watch
+      }
     }
-  }
-
-  /**
-   * Whether the watched range changed in {@code (from, to]}, by the counts described in the
-   * class doc; completes with false when it did or cannot be told (for example {@code from} was
-   * compacted).
-   */
-  private CompletableFuture<Boolean> nothingBetween(long from, long to) {
-    List<Op> reads = new ArrayList<>();
-    reads.add(Op.get(key(), countAt(to).build()));
-    reads.add(Op.get(key(), countAt(to).withMinModRevision(from + 1).build()));
-    if (from > 0) {
-      reads.add(Op.get(key(), countAt(from).build()));
-    }
-    try {
-      return store
-          .kv()
-          .txn()
-          .Then(reads.toArray(Op[]::new))
-          .commit()
-          .thenApply(
-              response -> {
-                List<GetResponse> counts = response.getGetResponses();
-                long atTo = counts.get(0).getCount();
-                long changedSinceFrom = counts.get(1).getCount();
-                long atFrom = from > 0 ? counts.get(2).getCount() : 0;
-                return changedSinceFrom == 0 && atTo == atFrom;
-              });
-    } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(e);
-    }
-  }
-
-  private GetOption.Builder countAt(long revision) {
-    GetOption.Builder options = GetOption.builder().withRevision(revision).withCountOnly(true);
-    if (!request.isSingleKey()) {
-      options.withRange(EtcdCodec.rangeEnd(request.end()));
-    }
-    return options;
-  }
-
-  private ByteSequence key() {
-    return request.isSingleKey()
-        ? EtcdCodec.toEtcd(request.key())
-        : EtcdCodec.startKey(request.key());
   }
 
   /** Runs on the shared scheduler: asks for progress when the watch has been quiet a while. */
