@@ -254,7 +254,11 @@ final class HubWatch implements Watch {
         "the reader fell more than " + request.maxPendingEvents() + " events behind");
   }
 
-  /** Ends the watch; whatever was still queued is dropped, as the reader must relist anyway. */
+  /**
+   * Ends the watch. After FAILED (the store closed) the reader still gets what was queued, as
+   * the etcd store does: it is true, and the reader may resume after it. Every other ending
+   * drops it: after CLOSED the reader wants nothing, after OVERFLOW or COMPACTED it lists again.
+   */
   void end(WatchResponse.Ended why) {
     lock.lock();
     try {
@@ -269,9 +273,11 @@ final class HubWatch implements Watch {
       return;
     }
     ended = why;
-    queue.clear();
-    pendingEvents = 0;
-    liveBuffer = null;
+    if (why.reason() != WatchResponse.Reason.FAILED) {
+      queue.clear();
+      pendingEvents = 0;
+    }
+    liveBuffer = null; // events after a gap in the replay: never delivered
     changed.signalAll();
   }
 

@@ -216,7 +216,7 @@ class SqliteStoreTest {
   }
 
   @Test
-  void progressOnRequestAndWhenIdleAndFailedOnClose() {
+  void progressOnRequestAndWhenIdleAndFailedAfterQueuedEventsOnClose() {
     put("x", "1");
     Watch w = store.watch(WatchRequest.prefix(b("p/"), 0).withProgressInterval(Duration.ofMillis(50)));
     Watch requested = store.watch(WatchRequest.prefix(b("p/"), 0));
@@ -224,11 +224,17 @@ class SqliteStoreTest {
     requested.requestProgress();
     assertThat(poll(requested)).isEqualTo(new WatchResponse.Progress(store.currentRevision()));
     assertThat(poll(w)).isInstanceOf(WatchResponse.Progress.class);
+    long last = put("p/queued", "1").revision();
+
     store.close();
-    assertThat(poll(requested)).isInstanceOfSatisfying(
+
+    // what was queued before the close still arrives, then the end, and only the end
+    assertThat(eventsUntil(requested, last)).hasSize(1);
+    WatchResponse end = poll(requested);
+    assertThat(end).isInstanceOfSatisfying(
         WatchResponse.Ended.class,
         e -> assertThat(e.reason()).isEqualTo(WatchResponse.Reason.FAILED));
-    assertThat(poll(w)).isInstanceOf(WatchResponse.Ended.class);
+    assertThat(poll(requested)).isEqualTo(end);
   }
 
   private static WatchResponse poll(Watch w) {
