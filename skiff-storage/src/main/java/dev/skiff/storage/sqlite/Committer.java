@@ -158,13 +158,14 @@ final class Committer implements AutoCloseable {
       return;
     }
     batch.committed();
-    revision = batch.revision();
     try {
-      hub.publish(batch.events(), revision);
+      hub.publish(batch.events(), batch.revision());
     } catch (RuntimeException e) {
       // the writes are durable whatever a watch did wrong: callers still learn they succeeded
-      log.error("publishing revision {} to watches failed", revision, e);
+      log.error("publishing revision {} to watches failed", batch.revision(), e);
     }
+    // only now: whoever sees this revision and then watches from 0 must not receive it
+    revision = batch.revision();
     batch.complete();
   }
 
