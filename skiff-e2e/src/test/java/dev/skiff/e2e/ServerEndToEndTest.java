@@ -1,0 +1,113 @@
+package dev.skiff.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.skiff.testkit.EtcdProcess;
+import dev.skiff.testkit.Kubectl;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The README's first command as a user runs it: a real {@code skiff server} process from the fat
+ * jar, driven by the real kubectl, on embedded storage and on a real etcd.
+ */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class ServerEndToEndTest {
+  @TempDir Path tmp;
+
+  @Test
+  void kubectlTalksToAFreshServer() throws Exception {
+    try (SkiffServer server = SkiffServer.start(tmp.resolve("data"))) {
+      Kubectl kubectl = server.kubectl();
+
+      assertThat(kubectl.run("version", "-o", "json").assertOk().stdout())
+          .contains("\"gitVersion\": \"v1.32.0+skiff\"");
+      assertThat(kubectl.run("get", "namespaces", "-o", "name").assertOk().stdout().lines())
+          .contains("namespace/default", "namespace/kube-system", "namespace/kube-public",
+              "namespace/kube-node-lease");
+      assertThat(kubectl.run("get", "--raw", "/readyz?verbose").assertOk().stdout())
+          .contains("readyz check passed");
+    }
+  }
+
+  @Test
+  void objectsAndCredentialsSurviveARestart() throws Exception {
+    Path data = tmp.resolve("data");
+    int port = SkiffServer.freePort();
+    try (SkiffServer server = SkiffServer.start(data, port)) {
+      server.kubectl().run("create", "configmap", "kept", "--from-literal=greeting=hello")
+          .assertOk();
+    }
+    String kubeconfigBefore = Files.readString(data.resolve("kubeconfig.yaml"));
+
+    try (SkiffServer again = SkiffServer.start(data, port)) {
+      assertThat(Files.readString(again.kubeconfig())).isEqualTo(kubeconfigBefore);
+      assertThat(again.kubectl()
+          .run("get", "configmap", "kept", "-o", "jsonpath={.data.greeting}").assertOk().stdout())
+          .isEqualTo("hello");
+    }
+  }
+
+  @Test
+  void aServerOnEtcdKeepsItsObjectsInEtcd() throws Exception {
+    try (EtcdProcess etcd = EtcdProcess.start()) {
+      int port = SkiffServer.freePort();
+      try (SkiffServer server = SkiffServer.start(tmp.resolve("a"), port,
+          "--datastore-endpoint", etcd.clientUri().toString())) {
+        server.kubectl().run("create", "namespace", "on-etcd").assertOk();
+        server.kubectl().run("create", "configmap", "cm", "-n", "on-etcd",
+            "--from-literal=k=v").assertOk();
+      }
+      // A second server with a new data dir (new certificates) sees the same objects:
+      // they live in etcd, not in the data dir.
+      try (SkiffServer other = SkiffServer.start(tmp.resolve("b"), port,
+          "--datastore-endpoint", etcd.clientUri().toString())) {
+        assertThat(other.kubectl().run("get", "configmap", "cm", "-n", "on-etcd",
+            "-o", "jsonpath={.data.k}").assertOk().stdout()).isEqualTo("v");
+      }
+    }
+  }
+
+  @Test
+  void requestsWithoutCredentialsAreRefused() throws Exception {
+    try (SkiffServer server = SkiffServer.start(tmp.resolve("data"))) {
+      Path anonymous = tmp.resolve("anonymous.yaml");
+      Files.writeString(anonymous, """
+          apiVersion: v1
+          kind: Config
+          clusters:
+          - name: skiff
+            cluster:
+              server: %s
+              insecure-skip-tls-verify: true
+          users:
+          - name: nobody
+            user: {}
+          contexts:
+          - name: skiff
+            context: {cluster: skiff, user: nobody}
+          current-context: skiff
+          """.formatted(server.url()));
+
+      Kubectl.Result result = new Kubectl(anonymous).run("get", "namespaces");
+
+      assertThat(result.exitCode()).isNotZero();
+      assertThat(result.stderr()).contains("Unauthorized");
+    }
+  }
+
+  @Test
+  void aBusyPortIsReportedClearly() throws Exception {
+    try (SkiffServer first = SkiffServer.start(tmp.resolve("one"))) {
+      try (SkiffServer second = SkiffServer.start(tmp.resolve("two"), first.port())) {
+        throw new AssertionError("a second server started on a busy port");
+      } catch (IllegalStateException e) {
+        assertThat(e.getMessage()).contains(Integer.toString(first.port()));
+      }
+    }
+  }
+}
