@@ -1,0 +1,198 @@
+package dev.skiff.kubelet.containerd;
+
+import dev.skiff.kubelet.cri.CriConnection;
+import dev.skiff.kubelet.cri.CriException;
+import dev.skiff.kubelet.cri.RuntimeVersion;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node's container runtime endpoint: either a containerd that this object started and owns
+ * ({@link #start}), or an existing CRI socket that someone else runs ({@link #attach}).
+ *
+ * <p>Either way, construction returns only once the socket answers CRI Version, so a caller may use
+ * {@link #socket()} at once. {@link #close()} stops an owned containerd by its PID (SIGTERM, then
+ * SIGKILL after a grace period) and leaves an attached one alone. containerd's shims outlive it by
+ * design: stop and remove pod sandboxes through CRI before closing, or their containers keep running.
+ *
+ * <p>Not thread-safe: one owner starts and closes it.
+ */
+public final class ContainerdSupervisor implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ContainerdSupervisor.class);
+  private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
+  private static final Duration POLL = Duration.ofMillis(10);
+  private static final Duration STOP_GRACE = Duration.ofSeconds(10);
+
+  private final Path socket;
+  private final Optional<Process> process;
+  private final RuntimeVersion version;
+  private final Duration readyAfter;
+
+  private ContainerdSupervisor(Path socket, Optional<Process> process, RuntimeVersion version, Duration readyAfter) {
+    this.socket = socket;
+    this.process = process;
+    this.version = version;
+    this.readyAfter = readyAfter;
+  }
+
+  /**
+   * Writes {@code config}'s file and starts {@code containerd --config FILE}, logging to
+   * {@link ContainerdConfig#logFile()}, then waits until CRI answers Version.
+   *
+   * @throws IOException when containerd cannot start, exits, or is not ready within {@code timeout}
+   *     (it is then stopped again); the message carries the log's tail
+   */
+  public static ContainerdSupervisor start(ContainerdConfig config, Duration timeout) throws IOException {
+    Objects.requireNonNull(config, "config");
+    long begin = System.nanoTime();
+    for (Path dir : List.of(config.dataDir(), config.root(), config.state(), config.cniConfDir())) {
+      Files.createDirectories(dir);
+    }
+    Files.writeString(config.configFile(), config.toml());
+    // a socket left by a containerd that died makes the new one fail to listen
+    Files.deleteIfExists(config.socket());
+    Files.deleteIfExists(Path.of(config.socket() + ".ttrpc"));
+
+    var builder = new ProcessBuilder(config.containerdBinary().toString(), "--config", config.configFile().toString())
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(config.logFile().toFile()));
+    // containerd finds its shim and the shim finds runc on PATH; a JVM started by a user may lack the sbin dirs
+    String path = builder.environment().getOrDefault("PATH", "");
+    builder.environment().put("PATH", path + ":/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+    Process process = builder.start();
+    LOG.info("started containerd pid={} config={}", process.pid(), config.configFile());
+    try {
+      RuntimeVersion version = awaitReady(config.socket(), Optional.of(process), timeout, config.logFile());
+      Duration readyAfter = Duration.ofNanos(System.nanoTime() - begin);
+      LOG.info("containerd pid={} ready after {} ms: {} {}", process.pid(), readyAfter.toMillis(),
+          version.runtimeName(), version.runtimeVersion());
+      return new ContainerdSupervisor(config.socket(), Optional.of(process), version, readyAfter);
+    } catch (IOException | RuntimeException e) {
+      stop(process);
+      throw e;
+    }
+  }
+
+  /** Uses a CRI socket that something else serves; waits until it answers Version. */
+  public static ContainerdSupervisor attach(Path socket, Duration timeout) throws IOException {
+    Objects.requireNonNull(socket, "socket");
+    long begin = System.nanoTime();
+    RuntimeVersion version = awaitReady(socket, Optional.empty(), timeout, null);
+    return new ContainerdSupervisor(socket, Optional.empty(), version, Duration.ofNanos(System.nanoTime() - begin));
+  }
+
+  private static RuntimeVersion awaitReady(Path socket, Optional<Process> process, Duration timeout, Path logFile)
+      throws IOException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    // a gRPC channel to a socket that does not exist yet backs off for a second or more: connect only once it is there
+    while (!Files.exists(socket)) {
+      checkAlive(process, logFile);
+      if (System.nanoTime() > deadline) {
+        throw new IOException("no CRI socket at " + socket + " after " + timeout.toMillis() + " ms" + tail(logFile));
+      }
+      sleep(POLL);
+    }
+    try (CriConnection cri = CriConnection.open(socket, PROBE_TIMEOUT)) {
+      while (true) {
+        checkAlive(process, logFile);
+        try {
+          // the CRI plugin refuses calls until it has initialised, after the socket is up
+          return cri.runtime().version(PROBE_TIMEOUT);
+        } catch (CriException e) {
+          if (System.nanoTime() > deadline) {
+            throw new IOException("CRI at " + socket + " not ready after " + timeout.toMillis() + " ms: "
+                + e.getMessage() + tail(logFile), e);
+          }
+          LOG.debug("CRI not ready yet: {}", e.getMessage());
+          sleep(POLL);
+        }
+      }
+    }
+  }
+
+  private static void checkAlive(Optional<Process> process, Path logFile) throws IOException {
+    if (process.isPresent() && !process.get().isAlive()) {
+      throw new IOException("containerd exited with status " + process.get().exitValue() + tail(logFile));
+    }
+  }
+
+  private static String tail(Path logFile) {
+    if (logFile == null) {
+      return "";
+    }
+    try {
+      List<String> lines = Files.readAllLines(logFile);
+      return "; last lines of " + logFile + ":\n" + String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+    } catch (IOException e) {
+      return "; log unreadable: " + e.getMessage();
+    }
+  }
+
+  private static void sleep(Duration d) throws IOException {
+    try {
+      Thread.sleep(d);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while waiting for containerd", e);
+    }
+  }
+
+  /** The CRI socket. */
+  public Path socket() {
+    return socket;
+  }
+
+  /** What the runtime answered to Version when it became ready. */
+  public RuntimeVersion version() {
+    return version;
+  }
+
+  /** From the call to ready (CRI Version answered): containerd's start time when owned. */
+  public Duration readyAfter() {
+    return readyAfter;
+  }
+
+  /** The PID of the owned containerd; empty when attached. */
+  public OptionalLong pid() {
+    return process.map(p -> OptionalLong.of(p.pid())).orElse(OptionalLong.empty());
+  }
+
+  /** Whether this object started containerd (and so stops it on close). */
+  public boolean supervised() {
+    return process.isPresent();
+  }
+
+  /** Stops an owned containerd and waits until it has exited; does nothing for an attached socket. */
+  @Override
+  public void close() {
+    process.ifPresent(ContainerdSupervisor::stop);
+  }
+
+  private static void stop(Process process) {
+    if (!process.isAlive()) {
+      return;
+    }
+    process.destroy();
+    try {
+      if (!process.waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+        LOG.warn("containerd pid={} ignored SIGTERM for {} s; killing it", process.pid(), STOP_GRACE.toSeconds());
+        process.destroyForcibly();
+        process.waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+      }
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+    }
+    LOG.info("containerd pid={} stopped", process.pid());
+  }
+}
