@@ -1,12 +1,13 @@
 package dev.skiff.kubelet.cni;
 
+import dev.skiff.kubelet.HostCommand;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
+import java.util.ArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,23 +84,8 @@ public final class UnreachableRoute {
   }
 
   private static String ip(String... args) throws IOException {
-    List<String> command = new java.util.ArrayList<>(List.of("ip"));
+    List<String> command = new ArrayList<>(List.of("ip"));
     command.addAll(List.of(args));
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    try {
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (!p.waitFor(10, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        throw new IOException("timed out: " + String.join(" ", command));
-      }
-      if (p.exitValue() != 0) {
-        throw new IOException(String.join(" ", command) + " failed: " + out.strip());
-      }
-      return out;
-    } catch (InterruptedException e) {
-      p.destroyForcibly();
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted: " + String.join(" ", command), e);
-    }
+    return new HostCommand(command, Duration.ofSeconds(10)).output();
   }
 }

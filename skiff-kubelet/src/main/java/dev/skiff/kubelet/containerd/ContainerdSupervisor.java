@@ -30,19 +30,28 @@ public final class ContainerdSupervisor implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(ContainerdSupervisor.class);
   private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
-  private static final Duration POLL = Duration.ofMillis(10);
+  private static final Duration POLL = Duration.ofMillis(5);
   private static final Duration STOP_GRACE = Duration.ofSeconds(10);
 
   private final Path socket;
   private final Optional<Process> process;
   private final RuntimeVersion version;
-  private final Duration readyAfter;
+  private final Readiness readiness;
 
-  private ContainerdSupervisor(Path socket, Optional<Process> process, RuntimeVersion version, Duration readyAfter) {
+  /**
+   * How long the endpoint took to come up, both from the start (or attach) call.
+   *
+   * @param socketAfter until the socket file existed (containerd listening)
+   * @param readyAfter until CRI Version answered; includes the first gRPC channel's set-up, which in
+   *     a fresh JVM (class loading) is most of it
+   */
+  public record Readiness(Duration socketAfter, Duration readyAfter) {}
+
+  private ContainerdSupervisor(Path socket, Optional<Process> process, RuntimeVersion version, Readiness readiness) {
     this.socket = socket;
     this.process = process;
     this.version = version;
-    this.readyAfter = readyAfter;
+    this.readiness = readiness;
   }
 
   /**
@@ -72,11 +81,13 @@ public final class ContainerdSupervisor implements AutoCloseable {
     Process process = builder.start();
     LOG.info("started containerd pid={} config={}", process.pid(), config.configFile());
     try {
-      RuntimeVersion version = awaitReady(config.socket(), Optional.of(process), timeout, config.logFile());
-      Duration readyAfter = Duration.ofNanos(System.nanoTime() - begin);
-      LOG.info("containerd pid={} ready after {} ms: {} {}", process.pid(), readyAfter.toMillis(),
+      long[] socketAt = new long[1];
+      RuntimeVersion version = awaitReady(config.socket(), Optional.of(process), timeout, config.logFile(), socketAt);
+      var readiness = new Readiness(Duration.ofNanos(socketAt[0] - begin), Duration.ofNanos(System.nanoTime() - begin));
+      LOG.info("containerd pid={} listening after {} ms, CRI ready after {} ms: {} {}", process.pid(),
+          readiness.socketAfter().toMillis(), readiness.readyAfter().toMillis(),
           version.runtimeName(), version.runtimeVersion());
-      return new ContainerdSupervisor(config.socket(), Optional.of(process), version, readyAfter);
+      return new ContainerdSupervisor(config.socket(), Optional.of(process), version, readiness);
     } catch (IOException | RuntimeException e) {
       stop(process);
       throw e;
@@ -87,12 +98,15 @@ public final class ContainerdSupervisor implements AutoCloseable {
   public static ContainerdSupervisor attach(Path socket, Duration timeout) throws IOException {
     Objects.requireNonNull(socket, "socket");
     long begin = System.nanoTime();
-    RuntimeVersion version = awaitReady(socket, Optional.empty(), timeout, null);
-    return new ContainerdSupervisor(socket, Optional.empty(), version, Duration.ofNanos(System.nanoTime() - begin));
+    long[] socketAt = new long[1];
+    RuntimeVersion version = awaitReady(socket, Optional.empty(), timeout, null, socketAt);
+    var readiness = new Readiness(Duration.ofNanos(socketAt[0] - begin), Duration.ofNanos(System.nanoTime() - begin));
+    return new ContainerdSupervisor(socket, Optional.empty(), version, readiness);
   }
 
-  private static RuntimeVersion awaitReady(Path socket, Optional<Process> process, Duration timeout, Path logFile)
-      throws IOException {
+  /** Waits for the socket (noting when it appeared in {@code socketAt[0]}, nanoTime) and then for CRI Version. */
+  private static RuntimeVersion awaitReady(Path socket, Optional<Process> process, Duration timeout, Path logFile,
+      long[] socketAt) throws IOException {
     long deadline = System.nanoTime() + timeout.toNanos();
     // a gRPC channel to a socket that does not exist yet backs off for a second or more: connect only once it is there
     while (!Files.exists(socket)) {
@@ -102,6 +116,7 @@ public final class ContainerdSupervisor implements AutoCloseable {
       }
       sleep(POLL);
     }
+    socketAt[0] = System.nanoTime();
     try (CriConnection cri = CriConnection.open(socket, PROBE_TIMEOUT)) {
       while (true) {
         checkAlive(process, logFile);
@@ -157,9 +172,9 @@ public final class ContainerdSupervisor implements AutoCloseable {
     return version;
   }
 
-  /** From the call to ready (CRI Version answered): containerd's start time when owned. */
-  public Duration readyAfter() {
-    return readyAfter;
+  /** How long start (or attach) took until the socket listened and until CRI answered. */
+  public Readiness readiness() {
+    return readiness;
   }
 
   /** The PID of the owned containerd; empty when attached. */

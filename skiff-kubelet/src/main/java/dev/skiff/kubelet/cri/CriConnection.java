@@ -2,6 +2,7 @@ package dev.skiff.kubelet.cri;
 
 import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.EpollDomainSocketChannel;
@@ -38,6 +39,8 @@ public final class CriConnection implements AutoCloseable {
         .eventLoopGroup(eventLoop)
         .channelType(EpollDomainSocketChannel.class)
         .usePlaintext()
+        // gRPC asks every transport for TCP keep-alive; a Unix socket has none (netty would warn)
+        .withOption(ChannelOption.SO_KEEPALIVE, null)
         // the authority is meaningless on a Unix socket; a plain host name keeps HTTP/2 happy
         .overrideAuthority("localhost")
         .maxInboundMessageSize(MAX_MESSAGE_BYTES)

@@ -1,5 +1,6 @@
 package dev.skiff.kubelet.image;
 
+import dev.skiff.kubelet.HostCommand;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -7,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -47,12 +47,12 @@ public final class BusyboxImages {
   /** Reads the version and the applet list of the static busybox at {@code busybox}. */
   public static BusyboxImages of(Path busybox) throws IOException {
     Objects.requireNonNull(busybox, "busybox");
-    String banner = run(busybox.toString());
+    String banner = HostCommand.of(busybox.toString()).run().output();
     Matcher m = VERSION.matcher(banner);
     if (!m.find()) {
       throw new IOException(busybox + " does not look like busybox: " + banner.lines().findFirst().orElse(""));
     }
-    List<String> applets = run(busybox.toString(), "--list").lines()
+    List<String> applets = HostCommand.of(busybox.toString(), "--list").output().lines()
         .map(String::strip)
         .filter(a -> !a.isEmpty() && !a.equals("busybox") && !a.contains("/"))
         .toList();
@@ -111,21 +111,5 @@ public final class BusyboxImages {
           """.getBytes(StandardCharsets.UTF_8));
     }
     return bytes.toByteArray();
-  }
-
-  private static String run(String... command) throws IOException {
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    try {
-      byte[] out = p.getInputStream().readAllBytes();
-      if (!p.waitFor(10, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        throw new IOException("timed out: " + String.join(" ", command));
-      }
-      return new String(out, StandardCharsets.UTF_8);
-    } catch (InterruptedException e) {
-      p.destroyForcibly();
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted: " + String.join(" ", command), e);
-    }
   }
 }

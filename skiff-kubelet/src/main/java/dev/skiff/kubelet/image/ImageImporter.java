@@ -1,12 +1,11 @@
 package dev.skiff.kubelet.image;
 
+import dev.skiff.kubelet.HostCommand;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,23 +53,12 @@ public final class ImageImporter {
   public List<String> importArchive(Path archive) throws IOException {
     List<String> command = List.of(ctr.toString(), "--address", socket.toString(), "--namespace", CRI_NAMESPACE,
         "images", "import", archive.toString());
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String output;
-    try {
-      // ctr's output is a few lines; reading it before waiting cannot block on a full pipe for long
-      output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        p.destroyForcibly();
-        throw new IOException("ctr images import timed out after " + timeout.toSeconds() + " s: " + archive);
-      }
-    } catch (InterruptedException e) {
-      p.destroyForcibly();
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted while importing " + archive, e);
+    HostCommand.Result result = new HostCommand(command, timeout).run();
+    if (!result.succeeded()) {
+      throw new IOException("ctr images import " + archive + " failed (exit " + result.exitCode() + "): "
+          + result.output().strip());
     }
-    if (p.exitValue() != 0) {
-      throw new IOException("ctr images import " + archive + " failed (exit " + p.exitValue() + "): " + output.strip());
-    }
+    String output = result.output();
     List<String> names = output.lines()
         .map(UNPACKED::matcher)
         .filter(m -> m.find())

@@ -61,7 +61,8 @@ class ContainerdChainTest {
     try (var containerd = ContainerdSupervisor.start(config, Duration.ofSeconds(30));
          var cri = CriConnection.open(containerd.socket(), Duration.ofMinutes(1))) {
       containerdPid = containerd.pid().orElseThrow();
-      LOG.info("containerd start (process start to CRI Version answered): {} ms", containerd.readyAfter().toMillis());
+      LOG.info("containerd start: socket listening after {} ms, CRI Version answered after {} ms",
+          containerd.readiness().socketAfter().toMillis(), containerd.readiness().readyAfter().toMillis());
       assertThat(containerd.version().runtimeName()).isEqualTo("containerd");
       assertThat(containerd.version().runtimeApiVersion()).isEqualTo("v1");
       try {
