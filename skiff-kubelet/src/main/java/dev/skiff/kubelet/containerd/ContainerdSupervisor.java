@@ -37,6 +37,8 @@ public final class ContainerdSupervisor implements AutoCloseable {
   private final Optional<Process> process;
   private final RuntimeVersion version;
   private final Readiness readiness;
+  /** Stops an owned containerd when the JVM exits without closing this (Ctrl-C on {@code skiff server}). */
+  private final Optional<Thread> shutdownHook;
 
   /**
    * How long the endpoint took to come up, both from the start (or attach) call.
@@ -52,6 +54,8 @@ public final class ContainerdSupervisor implements AutoCloseable {
     this.process = process;
     this.version = version;
     this.readiness = readiness;
+    this.shutdownHook = process.map(p -> new Thread(() -> stop(p), "containerd-stop-" + p.pid()));
+    shutdownHook.ifPresent(Runtime.getRuntime()::addShutdownHook);
   }
 
   /**
@@ -190,6 +194,13 @@ public final class ContainerdSupervisor implements AutoCloseable {
   /** Stops an owned containerd and waits until it has exited; does nothing for an attached socket. */
   @Override
   public void close() {
+    shutdownHook.ifPresent(hook -> {
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException e) {
+        // the JVM is exiting and the hook runs (or ran) anyway
+      }
+    });
     process.ifPresent(ContainerdSupervisor::stop);
   }
 

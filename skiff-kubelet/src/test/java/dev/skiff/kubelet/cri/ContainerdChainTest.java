@@ -3,6 +3,7 @@ package dev.skiff.kubelet.cri;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.skiff.kubelet.HostCommand;
 import dev.skiff.kubelet.cni.BridgeNetwork;
 import dev.skiff.kubelet.cni.Ipv4Cidr;
 import dev.skiff.kubelet.cni.UnreachableRoute;
@@ -38,6 +39,8 @@ class ContainerdChainTest {
   private static final Ipv4Cidr CLUSTER_CIDR = Ipv4Cidr.parse("10.42.0.0/16");
   private static final Ipv4Cidr POD_CIDR = Ipv4Cidr.parse("10.42.0.0/24");
   private static final String BRIDGE = "skiff0";
+  /** Unlikely to be in use on a developer's machine; DNAT for it exists only while the pod runs. */
+  private static final int HOST_PORT = 41_080;
 
   @TempDir
   Path tmp;
@@ -53,6 +56,7 @@ class ContainerdChainTest {
     var route = UnreachableRoute.forClusterCidr(CLUSTER_CIDR);
     boolean addedRoute = route.ensure();
     boolean bridgeExisted = linkExists(BRIDGE);
+    boolean portmapChainsExisted = portmapChainsExist();
     Path data = tmp.resolve("node");
     var config = ContainerdConfig.debianDefaults(data, images.pauseReference());
     new BridgeNetwork("skiff", BRIDGE, POD_CIDR, data.resolve("cni").resolve("ipam")).writeTo(config.cniConfDir());
@@ -79,6 +83,9 @@ class ContainerdChainTest {
 
     if (!bridgeExisted) {
       run("ip", "link", "del", BRIDGE);
+    }
+    if (!portmapChainsExisted) {
+      removePortmapChains();
     }
     if (addedRoute) {
       assertThat(route.remove()).isTrue();
@@ -116,7 +123,10 @@ class ContainerdChainTest {
     RuntimeService runtime = cri.runtime();
     String uid = UUID.randomUUID().toString();
     Path logDir = tmp.resolve("pods").resolve("default_web_" + uid);
-    var sandboxSpec = PodSandboxSpec.of("web", "default", uid, logDir);
+    var sandboxSpec = new PodSandboxSpec("web", "default", uid, 0, "web", logDir, java.util.Map.of("app", "web"),
+        java.util.Map.of(), List.of(new PortMapping(PortMapping.Protocol.TCP, 8080, HOST_PORT, "")),
+        PodSandboxSpec.DnsSettings.NODE_DEFAULT);
+    assertThat(runtime.conditions()).containsEntry("RuntimeReady", true).containsEntry("NetworkReady", true);
 
     long t0 = System.nanoTime();
     String sandboxId = runtime.runPodSandbox(sandboxSpec);
@@ -129,9 +139,10 @@ class ContainerdChainTest {
     assertThat(POD_CIDR.contains(podIp)).as("pod IP %s in %s", podIp, POD_CIDR).isTrue();
     assertThat(podIp).isNotEqualTo(POD_CIDR.gateway());
 
-    var container = ContainerSpec.of("httpd", images.busyboxReference(), List.of("sh", "-c",
-        "echo skiff-container-says-hello; mkdir -p /www; echo hello-from-$(hostname) > /www/index.html; "
-            + "exec httpd -f -p 8080 -h /www"));
+    var container = new ContainerSpec("httpd", 0, images.busyboxReference(), List.of("sh", "-c",
+        "echo skiff-container-says-$GREETING; mkdir -p /www; echo hello-from-$(hostname) > /www/index.html; "
+            + "exec httpd -f -p 8080 -h /www"), List.of(), List.of(new EnvVar("GREETING", "hello")), "",
+        "httpd/0.log", java.util.Map.of(), java.util.Map.of());
     long t2 = System.nanoTime();
     String containerId = runtime.createContainer(sandboxId, container, sandboxSpec);
     long t3 = System.nanoTime();
@@ -154,6 +165,10 @@ class ContainerdChainTest {
         .ignoreExceptions()
         .until(() -> http.send(request, HttpResponse.BodyHandlers.ofString()), r -> r.statusCode() == 200);
     assertThat(response.body().strip()).isEqualTo("hello-from-web");
+    // the hostPort, through the portmap plugin's DNAT from the node's loopback
+    var viaHostPort = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + HOST_PORT + "/index.html"))
+        .timeout(Duration.ofSeconds(2)).build();
+    assertThat(http.send(viaHostPort, HttpResponse.BodyHandlers.ofString()).body().strip()).isEqualTo("hello-from-web");
 
     ContainerStatus running = runtime.containerStatus(containerId);
     assertThat(running.state()).isEqualTo(ContainerState.RUNNING);
@@ -164,6 +179,19 @@ class ContainerdChainTest {
     assertThat(runtime.listContainers(Optional.of(sandboxId)))
         .extracting(ContainerSummary::id, ContainerSummary::state)
         .containsExactly(org.assertj.core.groups.Tuple.tuple(containerId, ContainerState.RUNNING));
+
+    // a second container that ends by itself: its exit code and reason come back through CRI
+    var failing = new ContainerSpec("once", 0, images.busyboxReference(), List.of("sh", "-c", "echo bye; exit 3"),
+        List.of(), List.of(), "", "once/0.log", java.util.Map.of(), java.util.Map.of());
+    String onceId = runtime.createContainer(sandboxId, failing, sandboxSpec);
+    runtime.startContainer(onceId);
+    ContainerStatus exited = await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+        .until(() -> runtime.containerStatus(onceId), st -> st.state() == ContainerState.EXITED);
+    assertThat(exited.exitCode()).isEqualTo(3);
+    assertThat(exited.reason()).isEqualTo("Error");
+    assertThat(exited.finishedAt()).isPresent();
+    assertThat(Files.readString(logDir.resolve("once/0.log"))).contains(" stdout F bye");
+    runtime.removeContainer(onceId);
 
     long t5 = System.nanoTime();
     runtime.stopContainer(containerId, Duration.ofSeconds(5));
@@ -204,6 +232,26 @@ class ContainerdChainTest {
         .filter(p -> p.info().commandLine().map(c -> c.contains(text)).orElse(false))
         .map(p -> p.pid() + " " + p.info().commandLine().orElse(""))
         .toList();
+  }
+
+  private static boolean portmapChainsExist() throws IOException {
+    return new HostCommand(List.of("iptables", "-t", "nat", "-S", "CNI-HOSTPORT-DNAT"), Duration.ofSeconds(10))
+        .run().succeeded();
+  }
+
+  /**
+   * The portmap plugin removes a pod's own rules on teardown but keeps its shared chains and their
+   * jumps (as on any Kubernetes node); a test that brought them leaves the machine as it found it.
+   */
+  private static void removePortmapChains() throws Exception {
+    run("iptables", "-t", "nat", "-D", "PREROUTING", "-m", "addrtype", "--dst-type", "LOCAL", "-j", "CNI-HOSTPORT-DNAT");
+    run("iptables", "-t", "nat", "-D", "OUTPUT", "-m", "addrtype", "--dst-type", "LOCAL", "-j", "CNI-HOSTPORT-DNAT");
+    run("iptables", "-t", "nat", "-D", "POSTROUTING", "-m", "comment", "--comment", "CNI portfwd requiring masquerade",
+        "-j", "CNI-HOSTPORT-MASQ");
+    for (String chain : List.of("CNI-HOSTPORT-DNAT", "CNI-HOSTPORT-MASQ", "CNI-HOSTPORT-SETMARK")) {
+      run("iptables", "-t", "nat", "-F", chain);
+      run("iptables", "-t", "nat", "-X", chain);
+    }
   }
 
   private static boolean linkExists(String device) {
