@@ -71,6 +71,7 @@ public final class ContainerdSupervisor implements AutoCloseable {
     for (Path dir : List.of(config.dataDir(), config.root(), config.state(), config.cniConfDir())) {
       Files.createDirectories(dir);
     }
+    stopOrphan(config);
     Files.writeString(config.configFile(), config.toml());
     // a socket left by a containerd that died makes the new one fail to listen
     Files.deleteIfExists(config.socket());
@@ -83,6 +84,7 @@ public final class ContainerdSupervisor implements AutoCloseable {
     String path = builder.environment().getOrDefault("PATH", "");
     builder.environment().put("PATH", path + ":/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
     Process process = builder.start();
+    Files.writeString(pidFile(config), Long.toString(process.pid()));
     LOG.info("started containerd pid={} config={}", process.pid(), config.configFile());
     try {
       long[] socketAt = new long[1];
@@ -96,6 +98,47 @@ public final class ContainerdSupervisor implements AutoCloseable {
       stop(process);
       throw e;
     }
+  }
+
+  private static Path pidFile(ContainerdConfig config) {
+    return config.dataDir().resolve("containerd.pid");
+  }
+
+  /**
+   * Stops a containerd that an earlier supervisor of this data dir started and never stopped (its
+   * JVM was killed): two containerds on one root would block on the metadata database's lock. Only
+   * the PID in the data dir's pid file is touched, and only if that process still runs containerd
+   * with this data dir's config file.
+   */
+  private static void stopOrphan(ContainerdConfig config) throws IOException {
+    Path pidFile = pidFile(config);
+    if (!Files.exists(pidFile)) {
+      return;
+    }
+    long pid;
+    try {
+      pid = Long.parseLong(Files.readString(pidFile).strip());
+    } catch (NumberFormatException e) {
+      Files.delete(pidFile);
+      return;
+    }
+    Optional<ProcessHandle> orphan = ProcessHandle.of(pid)
+        .filter(p -> p.info().commandLine().orElse("").contains(config.configFile().toString()));
+    if (orphan.isPresent()) {
+      LOG.warn("stopping orphaned containerd pid={} of {}", pid, config.dataDir());
+      orphan.get().destroy();
+      try {
+        orphan.get().onExit().get(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (java.util.concurrent.TimeoutException e) {
+        orphan.get().destroyForcibly();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while stopping an orphaned containerd", e);
+      } catch (java.util.concurrent.ExecutionException e) {
+        throw new IOException("could not wait for orphaned containerd pid " + pid, e);
+      }
+    }
+    Files.delete(pidFile);
   }
 
   /** Uses a CRI socket that something else serves; waits until it answers Version. */
@@ -201,7 +244,15 @@ public final class ContainerdSupervisor implements AutoCloseable {
         // the JVM is exiting and the hook runs (or ran) anyway
       }
     });
-    process.ifPresent(ContainerdSupervisor::stop);
+    process.ifPresent(p -> {
+      stop(p);
+      try {
+        // the socket lies in the data dir, beside the pid file
+        Files.deleteIfExists(socket.resolveSibling("containerd.pid"));
+      } catch (IOException e) {
+        LOG.warn("could not remove containerd's pid file: {}", e.toString());
+      }
+    });
   }
 
   private static void stop(Process process) {
