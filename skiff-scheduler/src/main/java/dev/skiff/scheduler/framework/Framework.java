@@ -111,22 +111,17 @@ public final class Framework implements FrameworkHandle {
         if (all == 0) {
             return new ScheduleAttempt.NoFit(new Diagnosis(0, Map.of(), null, Set.of(), "", ""));
         }
-        // PreFilter
-        Set<String> rejectors = new HashSet<>();
-        for (PreFilterPlugin p : preFilter) {
-            Status s = call(() -> p.preFilter(state, pod, snapshot));
-            switch (s) {
-                case Status.Success ok -> { }
-                case Status.Skip skip -> state.skipFilterPlugins().add(p.name());
-                case Status.Unschedulable u -> {
-                    Status attributed = u.withPlugin(p.name());
-                    return new ScheduleAttempt.NoFit(new Diagnosis(all, Map.of(), attributed, Set.of(p.name()), u.message(), ""));
-                }
-                case Status.Error e -> {
-                    return new ScheduleAttempt.Failed(e, p.name());
-                }
+        Status pre = runPreFilterPlugins(state, pod, snapshot);
+        switch (pre) {
+            case Status.Unschedulable u -> {
+                return new ScheduleAttempt.NoFit(new Diagnosis(all, Map.of(), u, Set.of(u.plugin()), u.message(), ""));
             }
+            case Status.Error e -> {
+                return new ScheduleAttempt.Failed(e, null);
+            }
+            default -> { }
         }
+        Set<String> rejectors = new HashSet<>();
         // a preemptor re-tries the node it was nominated to first, as upstream's evaluateNominatedNode
         String nominated = pod.pod().getStatus() == null ? null : pod.pod().getStatus().getNominatedNodeName();
         if (nominated != null && !nominated.isEmpty() && snapshot.get(nominated) != null) {
@@ -181,6 +176,27 @@ public final class Framework implements FrameworkHandle {
     }
 
     /**
+     * Runs every PreFilter in order; records Skips in the state. Returns the first rejection
+     * (attributed to its plugin) or error, else Success.
+     */
+    public Status runPreFilterPlugins(CycleState state, PodInfo pod, Snapshot snapshot) {
+        for (PreFilterPlugin p : preFilter) {
+            Status s = call(() -> p.preFilter(state, pod, snapshot));
+            switch (s) {
+                case Status.Success ok -> { }
+                case Status.Skip skip -> state.skipFilterPlugins().add(p.name());
+                case Status.Unschedulable u -> {
+                    return u.withPlugin(p.name());
+                }
+                case Status.Error e -> {
+                    return e;
+                }
+            }
+        }
+        return Status.SUCCESS;
+    }
+
+    /**
      * How many feasible nodes to find before stopping Filter, as upstream: all of a small cluster,
      * otherwise the configured percentage, or adaptively 50% minus 1% per 125 nodes (at least 5%),
      * and never fewer than 100.
@@ -197,8 +213,8 @@ public final class Framework implements FrameworkHandle {
         return Math.max(n, MIN_FEASIBLE_NODES_TO_FIND);
     }
 
-    /** Runs PreScore and Score; returns the weighted sum per feasible node. */
-    long[] prioritize(CycleState state, PodInfo pod, List<NodeInfo> feasible, Snapshot snapshot) {
+    /** Runs PreScore and Score; returns the weighted sum per feasible node (in their order). */
+    public long[] prioritize(CycleState state, PodInfo pod, List<NodeInfo> feasible, Snapshot snapshot) {
         for (PreScorePlugin p : preScore) {
             Status s = call(() -> p.preScore(state, pod, feasible, snapshot));
             switch (s) {
