@@ -36,6 +36,7 @@ public final class Scheduler {
     private final Framework framework;
     private final SchedulerCache cache;
     private final SchedulingQueue queue;
+    private final dev.skiff.scheduler.framework.PodNominator nominator;
     private final SchedulingEvents events;
     private final Snapshot snapshot;
 
@@ -43,6 +44,7 @@ public final class Scheduler {
         this.framework = Objects.requireNonNull(framework, "framework");
         this.cache = Objects.requireNonNull(cache, "cache");
         this.queue = Objects.requireNonNull(queue, "queue");
+        this.nominator = framework.nominator();
         this.events = Objects.requireNonNull(events, "events");
         this.snapshot = new Snapshot(framework.lister());
     }
@@ -77,9 +79,9 @@ public final class Scheduler {
                 nominated = o.result().nominatedNodeName();
                 victims = o.result().victims();
                 if (nominated.isEmpty()) {
-                    queue.deleteNominatedPodIfExists(pod.key());
+                    nominator.deleteNominatedPodIfExists(pod.key());
                 } else {
-                    queue.addNominatedPod(pod, nominated);
+                    nominator.addNominatedPod(pod, nominated);
                 }
             }
         }
@@ -111,7 +113,7 @@ public final class Scheduler {
             return fail(queued, cycle, s.message());
         }
         queue.done(pod.key());
-        queue.deleteNominatedPodIfExists(pod.key());
+        nominator.deleteNominatedPodIfExists(pod.key());
         events.scheduled(pod, nodeName);
         return new CycleOutcome.Bound(pod.key(), nodeName);
     }

@@ -97,7 +97,17 @@ public final class Framework implements FrameworkHandle {
 
     public Profile profile() { return profile; }
 
-    /** The enabled plugins by name (for the queue's event registrations). */
+    /**
+     * Each enabled plugin's registered cluster events, for the queue; null for a plugin without
+     * {@link EnqueueExtensions} (it hears every event).
+     */
+    public Map<String, List<ClusterEvent>> eventsByPlugin() {
+        Map<String, List<ClusterEvent>> m = new HashMap<>();
+        plugins.forEach((name, p) -> m.put(name, p instanceof EnqueueExtensions e ? e.eventsToRegister() : null));
+        return m;
+    }
+
+    /** The enabled plugins by name. */
     public Map<String, Plugin> plugins() { return Collections.unmodifiableMap(plugins); }
 
     // ---- the scheduling algorithm -------------------------------------------------------------
@@ -365,6 +375,7 @@ public final class Framework implements FrameworkHandle {
             }
         }
         List<String> reasons = new ArrayList<>();
+        PostFilterResult result = null;
         for (PostFilterPlugin p : postFilter) {
             PostFilterPlugin.Outcome o = p.postFilter(state, pod, snapshot, statuses);
             switch (o.status()) {
@@ -374,11 +385,17 @@ public final class Framework implements FrameworkHandle {
                 case Status.Error e -> {
                     return o;
                 }
-                case Status.Unschedulable u -> reasons.addAll(u.reasons());
+                case Status.Unschedulable u -> {
+                    reasons.addAll(u.reasons());
+                    // a rejecting plugin may still clear a stale nomination: keep its result
+                    if (o.result() != null) {
+                        result = o.result();
+                    }
+                }
                 case Status.Skip skip -> { }
             }
         }
-        return new PostFilterPlugin.Outcome(null, reasons.isEmpty() ? Status.unschedulable() : Status.unschedulable(reasons.toArray(String[]::new)));
+        return new PostFilterPlugin.Outcome(result, reasons.isEmpty() ? Status.unschedulable() : Status.unschedulable(reasons.toArray(String[]::new)));
     }
 
     public boolean hasPostFilterPlugins() {

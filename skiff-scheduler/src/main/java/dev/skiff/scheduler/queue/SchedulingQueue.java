@@ -33,13 +33,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * </ul>
  * A move request that arrives while a pod is being scheduled sends that pod to backoffQ rather than
  * unschedulable, so the event is not lost. Pods with scheduling gates wait in unschedulable until an
- * update removes the gates. The queue also remembers nominated pods ({@link PodNominator}).
+ * update removes the gates. Deleting a pod also drops its nomination.
  *
  * <p>Thread-safe (one lock; {@link #pop} blocks on it). Time comes from the injected clock; the
  * periodic flushes are called by the scheduler's loop (or by tests) and never start threads here.
  * Bounded: {@link #add} refuses pods beyond {@code maxPods}.
  */
-public final class SchedulingQueue implements PodNominator {
+public final class SchedulingQueue {
 
     /** The pseudo-plugin that holds pods with {@code spec.schedulingGates}. */
     public static final String SCHEDULING_GATES = "SchedulingGates";
@@ -60,14 +60,15 @@ public final class SchedulingQueue implements PodNominator {
     private final Map<String, QueuedPodInfo> backoffByKey = new HashMap<>();
     private final Map<String, QueuedPodInfo> unschedulable = new LinkedHashMap<>();
     private final Map<String, QueuedPodInfo> inFlight = new HashMap<>();
-    private final Map<String, Map<String, PodInfo>> nominatedByNode = new HashMap<>();
-    private final Map<String, String> nominatedNodeOf = new HashMap<>();
+    private final PodNominator nominator;
     private long schedulingCycle;
     private long moveRequestCycle = -1;
     private boolean closed;
 
-    public SchedulingQueue(InstantSource clock, QueueOptions options, Map<String, List<ClusterEvent>> pluginEvents) {
+    public SchedulingQueue(InstantSource clock, QueueOptions options, Map<String, List<ClusterEvent>> pluginEvents,
+                           PodNominator nominator) {
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.nominator = Objects.requireNonNull(nominator, "nominator");
         this.options = Objects.requireNonNull(options, "options");
         this.pluginEvents = new HashMap<>(pluginEvents);
         this.backoff = new TreeSet<>(Comparator.comparing(this::backoffExpiry).thenComparing(QueuedPodInfo::key));
@@ -138,7 +139,7 @@ public final class SchedulingQueue implements PodNominator {
         try {
             removeEverywhere(podKey);
             inFlight.remove(podKey);
-            deleteNominatedPodIfExists(podKey);
+            nominator.deleteNominatedPodIfExists(podKey);
         } finally {
             lock.unlock();
         }
@@ -310,48 +311,6 @@ public final class SchedulingQueue implements PodNominator {
         lock.lock();
         try {
             return activeByKey.size() + backoffByKey.size() + unschedulable.size();
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    // ---- nominator ----------------------------------------------------------------------------
-
-    @Override
-    public void addNominatedPod(PodInfo pod, String nodeName) {
-        lock.lock();
-        try {
-            deleteNominatedPodIfExists(pod.key());
-            nominatedByNode.computeIfAbsent(nodeName, n -> new LinkedHashMap<>()).put(pod.key(), pod);
-            nominatedNodeOf.put(pod.key(), nodeName);
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    @Override
-    public void deleteNominatedPodIfExists(String podKey) {
-        lock.lock();
-        try {
-            String node = nominatedNodeOf.remove(podKey);
-            if (node != null) {
-                Map<String, PodInfo> m = nominatedByNode.get(node);
-                m.remove(podKey);
-                if (m.isEmpty()) {
-                    nominatedByNode.remove(node);
-                }
-            }
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    @Override
-    public List<PodInfo> nominatedPodsForNode(String nodeName) {
-        lock.lock();
-        try {
-            Map<String, PodInfo> m = nominatedByNode.get(nodeName);
-            return m == null ? List.of() : List.copyOf(m.values());
         } finally {
             lock.unlock();
         }

@@ -23,9 +23,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SchedulingQueueTest {
 
     final FakeClock clock = new FakeClock();
+    final Nominator nominator = new Nominator();
     final SchedulingQueue q = new SchedulingQueue(clock, QueueOptions.DEFAULTS, Map.of(
             NodeResourcesFit.NAME, new NodeResourcesFit().eventsToRegister(),
-            NodeAffinityPlugin.NAME, new NodeAffinityPlugin().eventsToRegister()));
+            NodeAffinityPlugin.NAME, new NodeAffinityPlugin().eventsToRegister()), nominator);
 
     QueuedPodInfo pop() throws InterruptedException {
         return q.pop(Duration.ZERO).orElseThrow();
@@ -147,7 +148,7 @@ class SchedulingQueueTest {
     @Test
     void isBoundedAndForgetsDeletedPods() {
         SchedulingQueue small = new SchedulingQueue(clock, new QueueOptions(Duration.ofSeconds(1), Duration.ofSeconds(10),
-                Duration.ofMinutes(5), 2), Map.of());
+                Duration.ofMinutes(5), 2), Map.of(), new Nominator());
         assertThat(small.add(pod("a").build())).isTrue();
         assertThat(small.add(pod("b").build())).isTrue();
         assertThat(small.add(pod("c").build())).isFalse();
@@ -176,12 +177,12 @@ class SchedulingQueueTest {
     @Test
     void remembersNominations() {
         PodInfo a = pod("a").info();
-        q.addNominatedPod(a, "n1");
-        assertThat(q.nominatedPodsForNode("n1")).containsExactly(a);
-        q.addNominatedPod(a, "n2");
-        assertThat(q.nominatedPodsForNode("n1")).isEmpty();
-        assertThat(q.nominatedPodsForNode("n2")).containsExactly(a);
+        nominator.addNominatedPod(a, "n1");
+        assertThat(nominator.nominatedPodsForNode("n1")).containsExactly(a);
+        nominator.addNominatedPod(a, "n2");
+        assertThat(nominator.nominatedPodsForNode("n1")).isEmpty();
+        assertThat(nominator.nominatedPodsForNode("n2")).containsExactly(a);
         q.delete("default/a");
-        assertThat(q.nominatedPodsForNode("n2")).isEmpty();
+        assertThat(nominator.nominatedPodsForNode("n2")).isEmpty();
     }
 }
