@@ -30,6 +30,9 @@ public final class PodInfo {
     private final List<AffinityTerm.Weighted> preferredAffinity;
     private final List<AffinityTerm.Weighted> preferredAntiAffinity;
     private final int priority;
+    private final boolean terminating;
+    private final Map<String, String> labels;
+    private final String namespace;
 
     private PodInfo(Pod pod) {
         this.pod = Objects.requireNonNull(pod, "pod");
@@ -45,6 +48,9 @@ public final class PodInfo {
         this.preferredAffinity = weighted(pod, pa == null ? null : pa.getPreferredDuringSchedulingIgnoredDuringExecution());
         this.preferredAntiAffinity = weighted(pod, paa == null ? null : paa.getPreferredDuringSchedulingIgnoredDuringExecution());
         this.priority = pod.getSpec().getPriority() == null ? 0 : pod.getSpec().getPriority();
+        this.terminating = pod.getMetadata().getDeletionTimestamp() != null;
+        this.labels = pod.getMetadata().getLabels() == null ? Map.of() : Map.copyOf(pod.getMetadata().getLabels());
+        this.namespace = pod.getMetadata().getNamespace();
     }
 
     public static PodInfo of(Pod pod) {
@@ -66,11 +72,10 @@ public final class PodInfo {
     public List<AffinityTerm.Weighted> preferredAffinity() { return preferredAffinity; }
     public List<AffinityTerm.Weighted> preferredAntiAffinity() { return preferredAntiAffinity; }
     public int priority() { return priority; }
-    public String namespace() { return pod.getMetadata().getNamespace(); }
+    public String namespace() { return namespace; }
 
     public Map<String, String> labels() {
-        Map<String, String> l = pod.getMetadata().getLabels();
-        return l == null ? Map.of() : l;
+        return labels;
     }
 
     /** True when the pod has any affinity or anti-affinity term (upstream's "pods with affinity"). */
@@ -79,8 +84,9 @@ public final class PodInfo {
                 || !preferredAffinity.isEmpty() || !preferredAntiAffinity.isEmpty();
     }
 
+    /** True when the pod has a deletion timestamp (it is going away). */
     public boolean isTerminating() {
-        return pod.getMetadata().getDeletionTimestamp() != null;
+        return terminating;
     }
 
     private static List<HostPort> hostPortsOf(Pod pod) {

@@ -6,7 +6,7 @@ import dev.skiff.scheduler.plugins.defaultbinder.DefaultBinder;
 import dev.skiff.scheduler.plugins.defaultpreemption.DefaultPreemption;
 import dev.skiff.scheduler.plugins.imagelocality.ImageLocality;
 import dev.skiff.scheduler.plugins.interpodaffinity.InterPodAffinity;
-import dev.skiff.scheduler.plugins.nodeaffinity.NodeAffinityPlugin;
+import dev.skiff.scheduler.plugins.nodeaffinity.NodeAffinity;
 import dev.skiff.scheduler.plugins.nodename.NodeName;
 import dev.skiff.scheduler.plugins.nodeports.NodePorts;
 import dev.skiff.scheduler.plugins.noderesources.NodeResourcesBalancedAllocation;
@@ -39,7 +39,7 @@ public final class InTreeRegistry {
         r.put(NodeUnschedulable.NAME, h -> new NodeUnschedulable());
         r.put(NodeName.NAME, h -> new NodeName());
         r.put(TaintToleration.NAME, h -> new TaintToleration());
-        r.put(NodeAffinityPlugin.NAME, h -> new NodeAffinityPlugin());
+        r.put(NodeAffinity.NAME, h -> new NodeAffinity());
         r.put(NodePorts.NAME, h -> new NodePorts());
         r.put(NodeResourcesFit.NAME, h -> new NodeResourcesFit());
         r.put(PodTopologySpread.NAME, PodTopologySpread::new);
@@ -68,7 +68,7 @@ public final class InTreeRegistry {
                 new Profile.Entry(NodeUnschedulable.NAME, 0),
                 new Profile.Entry(NodeName.NAME, 0),
                 new Profile.Entry(TaintToleration.NAME, 3),
-                new Profile.Entry(NodeAffinityPlugin.NAME, 2),
+                new Profile.Entry(NodeAffinity.NAME, 2),
                 new Profile.Entry(NodePorts.NAME, 0),
                 new Profile.Entry(NodeResourcesFit.NAME, 1),
                 new Profile.Entry(PodTopologySpread.NAME, 2),

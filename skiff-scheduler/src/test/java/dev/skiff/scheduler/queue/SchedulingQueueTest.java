@@ -3,7 +3,7 @@ package dev.skiff.scheduler.queue;
 import dev.skiff.scheduler.framework.ClusterEvent;
 import dev.skiff.scheduler.framework.PodInfo;
 import dev.skiff.scheduler.plugins.noderesources.NodeResourcesFit;
-import dev.skiff.scheduler.plugins.nodeaffinity.NodeAffinityPlugin;
+import dev.skiff.scheduler.plugins.nodeaffinity.NodeAffinity;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -26,7 +26,7 @@ class SchedulingQueueTest {
     final Nominator nominator = new Nominator();
     final SchedulingQueue q = new SchedulingQueue(clock, QueueOptions.DEFAULTS, Map.of(
             NodeResourcesFit.NAME, new NodeResourcesFit().eventsToRegister(),
-            NodeAffinityPlugin.NAME, new NodeAffinityPlugin().eventsToRegister()), nominator);
+            NodeAffinity.NAME, new NodeAffinity().eventsToRegister()), nominator);
 
     QueuedPodInfo pop() throws InterruptedException {
         return q.pop(Duration.ZERO).orElseThrow();
@@ -96,7 +96,7 @@ class SchedulingQueueTest {
     @Test
     void aMovedPodStillBackingOffWaitsInBackoffQ() throws InterruptedException {
         q.add(pod("p").build());
-        failWith("default/p", Set.of(NodeAffinityPlugin.NAME));
+        failWith("default/p", Set.of(NodeAffinity.NAME));
         q.onClusterEvent(ClusterEvent.NODE_ADD);
         assertThat(q.where("default/p")).isEqualTo(BACKOFF);
     }

@@ -16,7 +16,6 @@ import dev.skiff.scheduler.framework.ScorePlugin;
 import dev.skiff.scheduler.framework.Snapshot;
 import dev.skiff.scheduler.framework.Status;
 
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -215,9 +214,7 @@ public final class InterPodAffinity implements PreFilterPlugin, PreFilterExtensi
                 }
             }
         }
-        List<String> order = new ArrayList<>(feasibleNodes.size());
-        feasibleNodes.forEach(n -> order.add(n.name()));
-        state.put(SCORE_KEY, new AffinityScores(scores, order));
+        state.put(SCORE_KEY, new AffinityScores(scores));
         return Status.SUCCESS;
     }
 

@@ -4,7 +4,7 @@ import dev.skiff.scheduler.api.Selector;
 import dev.skiff.scheduler.api.TolerationMatcher;
 import dev.skiff.scheduler.framework.NodeInfo;
 import dev.skiff.scheduler.framework.PodInfo;
-import dev.skiff.scheduler.plugins.nodeaffinity.NodeAffinityPlugin;
+import dev.skiff.scheduler.plugins.nodeaffinity.NodeAffinity;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.TopologySpreadConstraint;
 
@@ -53,7 +53,7 @@ record SpreadConstraint(int maxSkew, String topologyKey, Selector selector, int 
 
     /** True when this constraint's inclusion policies let {@code node} count for {@code pod}. */
     boolean includes(PodInfo pod, NodeInfo node) {
-        if (honorNodeAffinity && !NodeAffinityPlugin.requiredMatches(pod.pod(), node.node())) {
+        if (honorNodeAffinity && !NodeAffinity.requiredMatches(pod.pod(), node.node())) {
             return false;
         }
         if (honorNodeTaints) {
@@ -67,7 +67,9 @@ record SpreadConstraint(int maxSkew, String topologyKey, Selector selector, int 
     /** How many pods on {@code node} this constraint counts: same namespace, selected, not terminating. */
     int countMatching(NodeInfo node, String namespace) {
         int n = 0;
-        for (PodInfo p : node.pods()) {
+        List<PodInfo> pods = node.pods();
+        for (int i = 0, size = pods.size(); i < size; i++) {
+            PodInfo p = pods.get(i);
             if (!p.isTerminating() && p.namespace().equals(namespace) && selector.matches(p.labels())) {
                 n++;
             }

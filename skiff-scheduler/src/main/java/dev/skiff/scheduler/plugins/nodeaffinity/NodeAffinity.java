@@ -13,7 +13,6 @@ import dev.skiff.scheduler.framework.ScorePlugin;
 import dev.skiff.scheduler.framework.Snapshot;
 import dev.skiff.scheduler.framework.Status;
 import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.api.model.NodeAffinity;
 import io.fabric8.kubernetes.api.model.NodeSelector;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PreferredSchedulingTerm;
@@ -26,7 +25,7 @@ import java.util.Map;
  * node affinity terms ("node(s) didn't match Pod's node affinity/selector", unresolvable).
  * Score: the sum of the weights of the preferred terms the node matches, normalized to [0, 100].
  */
-public final class NodeAffinityPlugin implements FilterPlugin, PreScorePlugin, ScorePlugin, ScoreExtensions, EnqueueExtensions {
+public final class NodeAffinity implements FilterPlugin, PreScorePlugin, ScorePlugin, ScoreExtensions, EnqueueExtensions {
 
     public static final String NAME = "NodeAffinity";
     public static final String REASON = "node(s) didn't match Pod's node affinity/selector";
@@ -47,7 +46,7 @@ public final class NodeAffinityPlugin implements FilterPlugin, PreScorePlugin, S
                 }
             }
         }
-        NodeAffinity na = pod.getSpec().getAffinity() == null ? null : pod.getSpec().getAffinity().getNodeAffinity();
+        io.fabric8.kubernetes.api.model.NodeAffinity na = pod.getSpec().getAffinity() == null ? null : pod.getSpec().getAffinity().getNodeAffinity();
         NodeSelector required = na == null ? null : na.getRequiredDuringSchedulingIgnoredDuringExecution();
         return NodeSelectorMatcher.matches(required, node);
     }
@@ -63,7 +62,7 @@ public final class NodeAffinityPlugin implements FilterPlugin, PreScorePlugin, S
     }
 
     private static List<PreferredSchedulingTerm> preferredTerms(Pod pod) {
-        NodeAffinity na = pod.getSpec().getAffinity() == null ? null : pod.getSpec().getAffinity().getNodeAffinity();
+        io.fabric8.kubernetes.api.model.NodeAffinity na = pod.getSpec().getAffinity() == null ? null : pod.getSpec().getAffinity().getNodeAffinity();
         List<PreferredSchedulingTerm> terms = na == null ? null : na.getPreferredDuringSchedulingIgnoredDuringExecution();
         return terms == null ? List.of() : terms;
     }

@@ -4,7 +4,6 @@ import dev.skiff.scheduler.framework.ClusterLister;
 import dev.skiff.scheduler.framework.Status;
 import dev.skiff.scheduler.framework.TestNodes;
 import dev.skiff.scheduler.framework.TestPods;
-import io.fabric8.kubernetes.api.model.NodeAffinity;
 import io.fabric8.kubernetes.api.model.NodeAffinityBuilder;
 import io.fabric8.kubernetes.api.model.NodeSelectorRequirementBuilder;
 import org.junit.jupiter.api.Test;
@@ -22,7 +21,7 @@ import static dev.skiff.scheduler.framework.TestNodes.node;
 import static dev.skiff.scheduler.framework.TestPods.pod;
 import static org.assertj.core.api.Assertions.assertThat;
 
-class NodeAffinityPluginTest {
+class NodeAffinityTest {
 
     record Case(String name, TestPods pod, TestNodes node, boolean fits) {
         @Override
@@ -31,7 +30,7 @@ class NodeAffinityPluginTest {
         }
     }
 
-    static NodeAffinity required(String key, String op, String... values) {
+    static io.fabric8.kubernetes.api.model.NodeAffinity required(String key, String op, String... values) {
         return new NodeAffinityBuilder().withNewRequiredDuringSchedulingIgnoredDuringExecution()
                 .addNewNodeSelectorTerm().withMatchExpressions(new NodeSelectorRequirementBuilder()
                         .withKey(key).withOperator(op).withValues(values).build()).endNodeSelectorTerm()
@@ -58,24 +57,24 @@ class NodeAffinityPluginTest {
     @ParameterizedTest
     @MethodSource("cases")
     void filters(Case c) {
-        Status s = filter(only(ClusterLister.EMPTY, NodeAffinityPlugin.NAME), c.pod().info(), snapshot(c.node().info())).get("n");
+        Status s = filter(only(ClusterLister.EMPTY, NodeAffinity.NAME), c.pod().info(), snapshot(c.node().info())).get("n");
         if (c.fits()) {
             assertThat(s).isEqualTo(Status.SUCCESS);
         } else {
-            assertThat(s).isEqualTo(new Status.Unschedulable(List.of("node(s) didn't match Pod's node affinity/selector"), true, NodeAffinityPlugin.NAME));
+            assertThat(s).isEqualTo(new Status.Unschedulable(List.of("node(s) didn't match Pod's node affinity/selector"), true, NodeAffinity.NAME));
         }
     }
 
     @Test
     void scoresPreferredTermsByWeight() {
-        NodeAffinity preferred = new NodeAffinityBuilder()
+        io.fabric8.kubernetes.api.model.NodeAffinity preferred = new NodeAffinityBuilder()
                 .addNewPreferredDuringSchedulingIgnoredDuringExecution().withWeight(80).withNewPreference()
                 .withMatchExpressions(new NodeSelectorRequirementBuilder().withKey("disk").withOperator("In").withValues("ssd").build())
                 .endPreference().endPreferredDuringSchedulingIgnoredDuringExecution()
                 .addNewPreferredDuringSchedulingIgnoredDuringExecution().withWeight(20).withNewPreference()
                 .withMatchExpressions(new NodeSelectorRequirementBuilder().withKey("zone").withOperator("In").withValues("a").build())
                 .endPreference().endPreferredDuringSchedulingIgnoredDuringExecution().build();
-        var s = scores(only(ClusterLister.EMPTY, NodeAffinityPlugin.NAME), pod("p").nodeAffinity(preferred).info(),
+        var s = scores(only(ClusterLister.EMPTY, NodeAffinity.NAME), pod("p").nodeAffinity(preferred).info(),
                 snapshot(node("both").label("disk", "ssd").label("zone", "a").info(),
                         node("ssd").label("disk", "ssd").info(), node("zone").label("zone", "a").info(), node("none").info()));
         assertThat(s).containsEntry("both", 100L).containsEntry("ssd", 80L).containsEntry("zone", 20L).containsEntry("none", 0L);
