@@ -90,6 +90,8 @@ class SchedulerTest {
         CycleOutcome first = next();
         assertThat(first).isInstanceOfSatisfying(CycleOutcome.Unschedulable.class, u -> {
             assertThat(u.nominatedNode()).isEqualTo("n1");
+            // a successful preemption adds nothing to the message, as upstream
+            assertThat(u.message()).isEqualTo("0/1 nodes are available: 1 Insufficient cpu.");
             assertThat(u.victims()).extracting(PodInfo::key).containsExactly("default/low");
         });
         assertThat(recorder.evicted).containsExactly("default/low");

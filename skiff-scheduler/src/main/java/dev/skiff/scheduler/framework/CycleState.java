@@ -1,8 +1,10 @@
 package dev.skiff.scheduler.framework;
 
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Data that plugins keep for the length of one pod's scheduling cycle (what PreFilter computed for
@@ -25,14 +27,14 @@ public final class CycleState {
     }
 
     private final Map<Key<?>, StateData> values;
-    private final java.util.Set<String> skipFilter;
-    private final java.util.Set<String> skipScore;
+    private final Set<String> skipFilter;
+    private final Set<String> skipScore;
 
     public CycleState() {
-        this(new HashMap<>(), new java.util.HashSet<>(), new java.util.HashSet<>());
+        this(new HashMap<>(), new HashSet<>(), new HashSet<>());
     }
 
-    private CycleState(Map<Key<?>, StateData> values, java.util.Set<String> skipFilter, java.util.Set<String> skipScore) {
+    private CycleState(Map<Key<?>, StateData> values, Set<String> skipFilter, Set<String> skipScore) {
         this.values = values;
         this.skipFilter = skipFilter;
         this.skipScore = skipScore;
@@ -56,12 +58,12 @@ public final class CycleState {
     }
 
     /** Plugins whose Filter is skipped this cycle (their PreFilter returned Skip). */
-    public java.util.Set<String> skipFilterPlugins() {
+    public Set<String> skipFilterPlugins() {
         return skipFilter;
     }
 
     /** Plugins whose Score is skipped this cycle (their PreScore returned Skip). */
-    public java.util.Set<String> skipScorePlugins() {
+    public Set<String> skipScorePlugins() {
         return skipScore;
     }
 
@@ -69,6 +71,6 @@ public final class CycleState {
     public CycleState copy() {
         Map<Key<?>, StateData> copied = new HashMap<>();
         values.forEach((k, v) -> copied.put(k, v.copy()));
-        return new CycleState(copied, new java.util.HashSet<>(skipFilter), new java.util.HashSet<>(skipScore));
+        return new CycleState(copied, new HashSet<>(skipFilter), new HashSet<>(skipScore));
     }
 }

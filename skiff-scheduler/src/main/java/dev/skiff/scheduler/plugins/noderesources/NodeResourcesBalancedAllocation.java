@@ -13,7 +13,8 @@ import java.util.List;
 /**
  * Favors nodes whose cpu and memory would be used in equal proportion after placing the pod:
  * score = (1 - standard deviation of the used fractions) * 100, with fractions capped at 1. Uses
- * actual requests (not the non-zero defaults), as upstream.
+ * actual requests (not the non-zero defaults), as upstream v1.32 (which, unlike later releases, still
+ * scores best-effort pods).
  */
 public final class NodeResourcesBalancedAllocation implements ScorePlugin, EnqueueExtensions {
 
@@ -28,18 +29,15 @@ public final class NodeResourcesBalancedAllocation implements ScorePlugin, Enque
     public long score(CycleState state, PodInfo pod, NodeInfo node) {
         Resources alloc = node.allocatable();
         Resources used = node.requested().plus(pod.requests());
-        double cpu = fraction(used.milliCpu(), alloc.milliCpu());
-        double mem = fraction(used.memory(), alloc.memory());
+        // a resource the node does not report is left out; with one resource left there is no deviation
+        if (alloc.milliCpu() == 0 || alloc.memory() == 0) {
+            return MAX_NODE_SCORE;
+        }
+        double cpu = Math.min(1.0, (double) used.milliCpu() / alloc.milliCpu());
+        double mem = Math.min(1.0, (double) used.memory() / alloc.memory());
         // with two resources the standard deviation is half their distance
         double std = Math.abs(cpu - mem) / 2;
         return (long) ((1 - std) * MAX_NODE_SCORE);
-    }
-
-    private static double fraction(long requested, long capacity) {
-        if (capacity == 0) {
-            return 1;
-        }
-        return Math.min(1.0, (double) requested / capacity);
     }
 
     @Override

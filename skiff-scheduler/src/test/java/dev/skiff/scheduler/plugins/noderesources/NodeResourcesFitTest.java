@@ -128,7 +128,9 @@ class NodeResourcesFitTest {
                 new ScoreCase("balanced", pod("p").container("cpu=1,memory=2Gi"),
                         node("n1").info(), node("n2").info(pod("e").container("cpu=2")), 100, 75),
                 new ScoreCase("fractions capped at one", pod("p").container("cpu=8"),
-                        node("n1").info(), node("n2").info(), 50, 50));
+                        node("n1").info(), node("n2").info(), 50, 50),
+                new ScoreCase("a resource the node lacks is left out", pod("p").container("cpu=2"),
+                        node("n1").allocatable("memory", "0").info(), node("n2").info(), 100, 75));
     }
 
     @ParameterizedTest
