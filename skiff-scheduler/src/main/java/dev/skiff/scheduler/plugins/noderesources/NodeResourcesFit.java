@@ -18,8 +18,8 @@ import java.util.Map;
  * Filter: the node's allocatable minus what its pods request must cover the pod's effective
  * request (see {@link dev.skiff.scheduler.framework.EffectiveRequests}) for every resource the pod
  * asks for, and the node's pod count must have room. Each shortfall is one reason
- * ("Insufficient cpu", "Too many pods"); when the pod asks for more than the node has at all, no
- * eviction helps and the rejection is unresolvable.
+ * ("Insufficient cpu", "Too many pods"). As in v1.32 every shortfall is resolvable, even a request
+ * larger than the whole node (later releases mark that one unresolvable).
  * Score: LeastAllocated over cpu and memory (weight 1 each), using non-zero requests.
  */
 public final class NodeResourcesFit implements FilterPlugin, ScorePlugin, EnqueueExtensions {
@@ -35,32 +35,29 @@ public final class NodeResourcesFit implements FilterPlugin, ScorePlugin, Enqueu
     @Override
     public Status filter(CycleState state, PodInfo pod, NodeInfo node) {
         List<String> reasons = new ArrayList<>(1);
-        boolean unresolvable = false;
         if (node.pods().size() + 1 > node.allowedPodNumber()) {
             reasons.add(TOO_MANY_PODS);
         }
         Resources req = pod.requests();
         Resources alloc = node.allocatable();
         Resources used = node.requested();
-        unresolvable |= check(reasons, Resources.CPU, req.milliCpu(), alloc.milliCpu(), used.milliCpu());
-        unresolvable |= check(reasons, Resources.MEMORY, req.memory(), alloc.memory(), used.memory());
-        unresolvable |= check(reasons, Resources.EPHEMERAL_STORAGE, req.ephemeralStorage(), alloc.ephemeralStorage(), used.ephemeralStorage());
+        check(reasons, Resources.CPU, req.milliCpu(), alloc.milliCpu(), used.milliCpu());
+        check(reasons, Resources.MEMORY, req.memory(), alloc.memory(), used.memory());
+        check(reasons, Resources.EPHEMERAL_STORAGE, req.ephemeralStorage(), alloc.ephemeralStorage(), used.ephemeralStorage());
         for (Map.Entry<String, Long> e : req.scalars().entrySet()) {
-            unresolvable |= check(reasons, e.getKey(), e.getValue(), alloc.scalar(e.getKey()), used.scalar(e.getKey()));
+            check(reasons, e.getKey(), e.getValue(), alloc.scalar(e.getKey()), used.scalar(e.getKey()));
         }
         if (reasons.isEmpty()) {
             return Status.SUCCESS;
         }
-        return new Status.Unschedulable(reasons, unresolvable, null);
+        return new Status.Unschedulable(reasons, false, null);
     }
 
-    /** Adds "Insufficient NAME" when short; returns true when the node could never hold it. */
-    private static boolean check(List<String> reasons, String name, long wanted, long allocatable, long requested) {
+    /** Adds "Insufficient NAME" when the node's free amount is short of a non-zero request. */
+    private static void check(List<String> reasons, String name, long wanted, long allocatable, long requested) {
         if (wanted > 0 && wanted > allocatable - requested) {
             reasons.add("Insufficient " + name);
-            return wanted > allocatable;
         }
-        return false;
     }
 
     /** LeastAllocated: mean over cpu and memory of (allocatable - requested) * 100 / allocatable. */
