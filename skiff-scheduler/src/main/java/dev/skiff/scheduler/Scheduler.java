@@ -53,6 +53,11 @@ public final class Scheduler {
     public CycleOutcome scheduleOne(QueuedPodInfo queued) {
         long cycle = queue.schedulingCycle();
         PodInfo pod = queued.pod();
+        // upstream's skipPodSchedule: a duplicate add or a deletion raced with the pop
+        if (pod.isTerminating() || cache.contains(pod.key())) {
+            queue.done(pod.key());
+            return new CycleOutcome.Skipped(pod.key());
+        }
         cache.updateSnapshot(snapshot);
         CycleState state = new CycleState();
         ScheduleAttempt attempt = framework.schedulePod(state, pod, snapshot);

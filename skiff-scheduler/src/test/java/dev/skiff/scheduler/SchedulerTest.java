@@ -125,6 +125,21 @@ class SchedulerTest {
     }
 
     @Test
+    void skipsPodsAlreadyPlacedOrBeingDeleted() throws InterruptedException {
+        start(recorder);
+        cache.addNode(node("n1").build());
+        cache.addOrUpdateBoundPod(pod("placed").info(), "n1");
+        queue.add(pod("placed").build());
+        assertThat(next()).isEqualTo(new CycleOutcome.Skipped("default/placed"));
+        var going = pod("going").build();
+        going.getMetadata().setDeletionTimestamp("2026-01-01T00:00:00Z");
+        queue.add(going);
+        assertThat(next()).isEqualTo(new CycleOutcome.Skipped("default/going"));
+        assertThat(recorder.bound).isEmpty();
+        assertThat(queue.where("default/going")).isEqualTo(SchedulingQueue.Where.ABSENT);
+    }
+
+    @Test
     void noNodesAtAll() throws InterruptedException {
         start(recorder);
         queue.add(pod("p").build());

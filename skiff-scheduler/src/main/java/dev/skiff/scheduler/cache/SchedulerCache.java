@@ -116,6 +116,11 @@ public final class SchedulerCache {
         }
     }
 
+    /** True when the pod is in the cache, assumed or bound. */
+    public synchronized boolean contains(String podKey) {
+        return pods.containsKey(podKey);
+    }
+
     public synchronized boolean isAssumed(String podKey) {
         PlacedPod p = pods.get(podKey);
         return p != null && p.assumed();
