@@ -13,7 +13,7 @@ import java.util.Set;
  */
 public final class CycleState {
 
-    /** A typed key; equality is by identity of the name string's owner, so use one constant per plugin. */
+    /** A typed key, equal by name and type; each plugin keeps its keys in constants named after itself. */
     public record Key<T extends StateData>(String name, Class<T> type) {
         public Key {
             Objects.requireNonNull(name, "name");

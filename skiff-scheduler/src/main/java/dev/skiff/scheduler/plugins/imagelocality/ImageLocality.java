@@ -67,7 +67,8 @@ public final class ImageLocality implements PreScorePlugin, ScorePlugin {
         for (int i = 0; i < counts.length; i++) {
             counts[i] = snapshot.nodesWithImage(names.get(i));
         }
-        state.put(KEY, new Images(names, counts, snapshot.size(), pod.pod().getSpec().getContainers().size()));
+        // init containers count too, in the images and in the threshold, as upstream v1.32
+        state.put(KEY, new Images(names, counts, snapshot.size(), containers.size()));
         return Status.SUCCESS;
     }
 
