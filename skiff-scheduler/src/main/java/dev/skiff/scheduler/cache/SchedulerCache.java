@@ -45,16 +45,22 @@ public final class SchedulerCache {
         String name = node.getMetadata().getName();
         NodeInfo info = nodes.get(name);
         if (info != null) {
+            String oldZone = info.labels().get(ZONE_LABEL);
+            var oldImages = info.imageSizes().keySet();
             info.setNode(node);
-        } else {
-            info = new NodeInfo(node);
-            nodes.put(name, info);
-            for (PodInfo p : podsOnUnknownNodes.getOrDefault(name, List.of())) {
-                info.addPod(p);
+            // a heartbeat changes neither: then only this node's copy is refreshed, not the lists
+            if (!Objects.equals(oldZone, info.labels().get(ZONE_LABEL)) || !oldImages.equals(info.imageSizes().keySet())) {
+                nodeSetChanged = true;
             }
-            podsOnUnknownNodes.remove(name);
+            touch(name);
+            return;
         }
-        // a node's labels, taints or images changed: the node order and image counts may too
+        info = new NodeInfo(node);
+        nodes.put(name, info);
+        for (PodInfo p : podsOnUnknownNodes.getOrDefault(name, List.of())) {
+            info.addPod(p);
+        }
+        podsOnUnknownNodes.remove(name);
         nodeSetChanged = true;
         touch(name);
     }

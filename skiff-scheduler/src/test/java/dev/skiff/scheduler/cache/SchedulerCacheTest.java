@@ -48,6 +48,22 @@ class SchedulerCacheTest {
     }
 
     @Test
+    void aNodeUpdateRefreshesOnlyThatNodesCopy() {
+        cache.addNode(node("n1").zone("a").build());
+        cache.addNode(node("n2").zone("b").build());
+        cache.updateSnapshot(snapshot);
+        NodeInfo n2 = snapshot.get("n2");
+        cache.updateNode(node("n1").zone("a").taint("k", "v", "NoSchedule").build());
+        cache.updateSnapshot(snapshot);
+        assertThat(snapshot.get("n2")).isSameAs(n2);
+        assertThat(snapshot.get("n1").node().getSpec().getTaints()).hasSize(1);
+        cache.updateNode(node("n1").zone("c").image("app:v1", 1).build());
+        cache.updateSnapshot(snapshot);
+        assertThat(snapshot.get("n1").labels()).containsEntry("topology.kubernetes.io/zone", "c");
+        assertThat(snapshot.nodesWithImage("app:v1")).isEqualTo(1);
+    }
+
+    @Test
     void podsOfUnknownNodesAttachWhenTheNodeAppears() {
         cache.addOrUpdateBoundPod(pod("early").container("cpu=2").info(), "late-node");
         cache.updateSnapshot(snapshot);
