@@ -134,6 +134,34 @@ class DefaultPreemptionTest {
     }
 
     @Test
+    void evictsOnlyThePodThatTheAntiAffinityRefuses() {
+        Run r = run(ClusterLister.EMPTY, pod("p").priority(100).requiredAntiAffinity("kubernetes.io/hostname", "app", "noisy"),
+                node("n1").info(pod("noisy").label("app", "noisy").priority(1), pod("quiet").priority(1)));
+        assertThat(r.outcome().status()).isEqualTo(Status.SUCCESS);
+        assertThat(r.outcome().result().victims()).extracting(PodInfo::key).containsExactly("default/noisy");
+    }
+
+    @Test
+    void evictsAnExistingPodWhoseAntiAffinityRefusesThePreemptor() {
+        Run r = run(ClusterLister.EMPTY, pod("p").label("app", "web").priority(100),
+                node("n1").info(pod("hermit").priority(1).requiredAntiAffinity("kubernetes.io/hostname", "app", "web"), pod("quiet").priority(1)));
+        assertThat(r.message()).startsWith("0/1 nodes are available: 1 node(s) didn't satisfy existing pods anti-affinity rules.");
+        assertThat(r.outcome().result().victims()).extracting(PodInfo::key).containsExactly("default/hermit");
+    }
+
+    @Test
+    void spreadConstraintsAreRecountedWithoutTheVictims() {
+        TestPods p = pod("p").label("app", "web").priority(100).spread(1, "kubernetes.io/hostname", "DoNotSchedule", "app", "web");
+        // n1 holds two low-priority web pods, n2 none but is full of cpu: placing p on n1 breaks the skew
+        Run r = run(ClusterLister.EMPTY, p.container("cpu=1"),
+                node("n1").info(pod("w1").label("app", "web").priority(1), pod("w2").label("app", "web").priority(1)),
+                node("n2").info(pod("hog").container("cpu=4").priority(1000)));
+        assertThat(r.outcome().status()).isEqualTo(Status.SUCCESS);
+        assertThat(r.outcome().result().nominatedNodeName()).isEqualTo("n1");
+        assertThat(r.outcome().result().victims()).hasSize(2);
+    }
+
+    @Test
     void pickBreaksTiesByLatestStartTime() {
         PodInfo early = cpu("early", "1", 5).startTime("2026-01-01T00:00:00Z").info();
         PodInfo late = cpu("late", "1", 5).startTime("2026-06-01T00:00:00Z").info();
