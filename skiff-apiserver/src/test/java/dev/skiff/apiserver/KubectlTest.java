@@ -5,7 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.skiff.apiserver.testing.Kubectl;
 import dev.skiff.apiserver.testing.MemoryStore;
 import dev.skiff.storage.Store;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -13,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The real kubectl against an in-process ApiServer. */
+/** The real kubectl v1.32 against an in-process ApiServer, asserting on what kubectl prints. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class KubectlTest {
   @TempDir static Path dir;
@@ -23,8 +29,10 @@ class KubectlTest {
 
   @BeforeAll
   static void start() throws Exception {
+    Path tokens = dir.resolve("tokens.csv");
+    Files.writeString(tokens, "s3cret-token,alice,uid-alice,\"devs,ops\"\n");
     store = new MemoryStore();
-    server = new ApiServer(new ApiServerConfig(dir, "127.0.0.1", 0, store, null, null));
+    server = new ApiServer(new ApiServerConfig(dir.resolve("data"), "127.0.0.1", 0, store, tokens, null));
     server.start();
     kubectl = new Kubectl(server.kubeconfig());
   }
@@ -39,30 +47,164 @@ class KubectlTest {
     }
   }
 
+  /** A kubeconfig for the same server with the given user stanza. */
+  private static Kubectl kubectlAs(String name, String userYaml) throws Exception {
+    Path file = dir.resolve(name + ".yaml");
+    Files.writeString(file, """
+        apiVersion: v1
+        kind: Config
+        clusters:
+        - cluster:
+            certificate-authority: %s
+            server: https://127.0.0.1:%d
+          name: c
+        contexts:
+        - context: {cluster: c, user: u}
+          name: c
+        current-context: c
+        users:
+        - name: u
+          user: %s
+        """.formatted(dir.resolve("data/tls/ca.crt"), server.port(), userYaml));
+    return new Kubectl(file);
+  }
+
   @Test
   void version() {
-    Kubectl.Result r = kubectl.run("version").assertOk();
-    assertThat(r.stdout()).contains("Server Version: v1.32.0+skiff");
+    assertThat(kubectl.run("version").assertOk().stdout()).contains("Server Version: v1.32.0+skiff");
   }
 
   @Test
   void apiResources() {
-    Kubectl.Result r = kubectl.run("api-resources").assertOk();
-    assertThat(r.stdout()).containsPattern("configmaps\\s+cm\\s+v1\\s+true\\s+ConfigMap");
-    assertThat(r.stdout()).containsPattern("namespaces\\s+ns\\s+v1\\s+false\\s+Namespace");
+    String out = kubectl.run("api-resources").assertOk().stdout();
+    assertThat(out).containsPattern("configmaps\\s+cm\\s+v1\\s+true\\s+ConfigMap")
+        .containsPattern("namespaces\\s+ns\\s+v1\\s+false\\s+Namespace")
+        .containsPattern("secrets\\s+v1\\s+true\\s+Secret");
   }
 
   @Test
-  void namespacesAndConfigMaps() {
+  void systemNamespacesExist() {
+    String out = kubectl.run("get", "namespaces", "-o", "name").assertOk().stdout();
+    assertThat(out).contains("namespace/default", "namespace/kube-system", "namespace/kube-public",
+        "namespace/kube-node-lease");
+  }
+
+  @Test
+  void createGetAndDeleteConfigMaps() {
     kubectl.run("create", "namespace", "team-a").assertOk();
-    assertThat(kubectl.run("get", "namespaces").assertOk().stdout())
-        .containsPattern("team-a\\s+Active\\s+\\d+s").contains("kube-system");
+    assertThat(kubectl.run("get", "namespaces").assertOk().stdout()).containsPattern("team-a\\s+Active\\s+\\d+s");
     kubectl.run("-n", "team-a", "create", "configmap", "settings", "--from-literal=color=blue",
         "--from-literal=size=2").assertOk();
+
     String yaml = kubectl.run("-n", "team-a", "get", "configmap", "settings", "-o", "yaml").assertOk().stdout();
-    assertThat(yaml).contains("color: blue").contains("name: settings").contains("namespace: team-a")
-        .containsPattern("resourceVersion: \"\\d+\"").containsPattern("uid: [0-9a-f-]{36}");
+    assertThat(yaml).contains("color: blue", "name: settings", "namespace: team-a")
+        .containsPattern("resourceVersion: \"\\d+\"").containsPattern("uid: [0-9a-f-]{36}")
+        .doesNotContain("generation");
+    String json = kubectl.run("-n", "team-a", "get", "configmap", "settings", "-o", "json").assertOk().stdout();
+    assertThat(json).contains("\"size\": \"2\"", "\"kind\": \"ConfigMap\"");
     assertThat(kubectl.run("-n", "team-a", "get", "cm").assertOk().stdout())
         .containsPattern("NAME\\s+DATA\\s+AGE").containsPattern("settings\\s+2\\s+\\d+s");
+
+    assertThat(kubectl.run("-n", "team-a", "delete", "configmap", "settings").assertOk().stdout())
+        .contains("configmap \"settings\" deleted");
+    Kubectl.Result gone = kubectl.run("-n", "team-a", "get", "configmap", "settings");
+    assertThat(gone.exitCode()).isEqualTo(1);
+    assertThat(gone.stderr()).contains("configmaps \"settings\" not found");
+  }
+
+  @Test
+  void labelSelectors() {
+    kubectl.run("create", "namespace", "sel").assertOk();
+    for (String[] cm : new String[][] {{"web", "tier=front"}, {"db", "tier=back"}, {"plain", ""}}) {
+      kubectl.run("-n", "sel", "create", "configmap", cm[0], "--from-literal=k=v").assertOk();
+      if (!cm[1].isEmpty()) {
+        kubectl.run("-n", "sel", "label", "configmap", cm[0], cm[1]).assertOk();
+      }
+    }
+    assertThat(names("-l", "tier=front")).isEqualTo("configmap/web");
+    assertThat(names("-l", "tier!=front")).isEqualTo("configmap/db\nconfigmap/plain");
+    assertThat(names("-l", "tier in (front,back)")).isEqualTo("configmap/db\nconfigmap/web");
+    assertThat(names("-l", "tier notin (front)")).isEqualTo("configmap/db\nconfigmap/plain");
+    assertThat(names("-l", "tier")).isEqualTo("configmap/db\nconfigmap/web");
+    assertThat(names("-l", "!tier")).isEqualTo("configmap/plain");
+    assertThat(names("--field-selector", "metadata.name=db")).isEqualTo("configmap/db");
+    Kubectl.Result bad = kubectl.run("-n", "sel", "get", "cm", "-l", "tier in (front");
+    assertThat(bad.exitCode()).isNotZero();
+  }
+
+  private static String names(String... selector) {
+    String[] args = new String[selector.length + 6];
+    System.arraycopy(new String[] {"-n", "sel", "get", "cm", "-o", "name"}, 0, args, 0, 6);
+    System.arraycopy(selector, 0, args, 6, selector.length);
+    return kubectl.run(args).assertOk().stdout().strip();
+  }
+
+  @Test
+  void watchPrintsLaterChanges() throws Exception {
+    kubectl.run("create", "namespace", "watched").assertOk();
+    kubectl.run("-n", "watched", "create", "configmap", "before", "--from-literal=a=1").assertOk();
+    Process watch = kubectl.start("-n", "watched", "get", "configmaps", "-w");
+    try {
+      LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
+      Thread.ofVirtual().start(() -> {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(watch.getInputStream(), StandardCharsets.UTF_8))) {
+          for (String l = r.readLine(); l != null; l = r.readLine()) {
+            lines.add(l);
+          }
+        } catch (java.io.IOException e) {
+          // the process was stopped
+        }
+      });
+      assertThat(awaitLine(lines, "before")).containsPattern("before\\s+1\\s+\\d+s");
+      kubectl.run("-n", "watched", "create", "configmap", "after", "--from-literal=a=1", "--from-literal=b=2")
+          .assertOk();
+      assertThat(awaitLine(lines, "after")).containsPattern("after\\s+2\\s+\\d+s");
+    } finally {
+      watch.destroy();
+      watch.waitFor(5, TimeUnit.SECONDS);
+    }
+  }
+
+  private static String awaitLine(LinkedBlockingQueue<String> lines, String needle) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (System.nanoTime() < deadline) {
+      String l = lines.poll(1, TimeUnit.SECONDS);
+      if (l != null && l.startsWith(needle + " ")) {
+        return l;
+      }
+    }
+    throw new AssertionError("kubectl get -w never printed " + needle);
+  }
+
+  @Test
+  void requestsWithoutCredentialsAreUnauthorized() throws Exception {
+    // kubectl itself prompts for a user name when it has no credentials, so ask over plain HTTPS
+    var anonymous = dev.skiff.apiserver.testing.ApiClient.of(dir.resolve("data/tls"), server.port(), false);
+    var r = anonymous.get("/api/v1/namespaces");
+    assertThat(r.statusCode()).isEqualTo(401);
+    assertThat(r.body()).isEqualTo("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},"
+        + "\"status\":\"Failure\",\"message\":\"Unauthorized\",\"reason\":\"Unauthorized\",\"code\":401}");
+    assertThat(anonymous.get("/readyz").body()).isEqualTo("ok");
+    Kubectl.Result wrongToken = kubectlAs("wrong", "{token: not-a-token}").run("get", "namespaces");
+    assertThat(wrongToken.stderr()).contains("error: You must be logged in to the server");
+  }
+
+  @Test
+  void tokenFromTheTokenFileAuthenticates() throws Exception {
+    Kubectl alice = kubectlAs("alice", "{token: s3cret-token}");
+    assertThat(alice.run("get", "namespaces", "-o", "name").assertOk().stdout()).contains("namespace/default");
+  }
+
+  @Test
+  void invalidObjectsAreRejectedWithTheUpstreamMessage() {
+    Kubectl.Result r = kubectl.run("create", "configmap", "Bad_Name", "--from-literal=a=b");
+    assertThat(r.exitCode()).isNotZero();
+    assertThat(r.stderr()).contains("ConfigMap \"Bad_Name\" is invalid: metadata.name: Invalid value: \"Bad_Name\": "
+        + "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters");
+    Kubectl.Result missingNs = kubectl.run("-n", "nope", "create", "configmap", "x", "--from-literal=a=b");
+    assertThat(missingNs.stderr()).contains("namespaces \"nope\" not found");
+    kubectl.run("create", "configmap", "twice", "--from-literal=a=b").assertOk();
+    assertThat(kubectl.run("create", "configmap", "twice", "--from-literal=a=b").stderr())
+        .contains("configmaps \"twice\" already exists");
   }
 }

@@ -86,9 +86,8 @@ public final class GenericStore {
     meta.put("uid", UUID.randomUUID().toString());
     meta.put("creationTimestamp", ObjectMeta.formatTime(clock.instant()));
     meta.remove(List.of("resourceVersion", "deletionTimestamp", "deletionGracePeriodSeconds", "selfLink"));
-    if (meta.has("generation")) {
-      meta.put("generation", 1);
-    }
+    // Generation is the server's: strategies of resources that track spec changes set it to 1.
+    meta.remove("generation");
     strategy.prepareForCreate(obj);
     List<FieldError> errors = new ArrayList<>(MetadataValidation.validate(obj, def.namespaced(), strategy.nameIsLabel()));
     errors.addAll(strategy.validate(obj));

@@ -56,6 +56,8 @@ public final class Kubectl {
       ProcessBuilder pb = new ProcessBuilder(cmd);
       pb.environment().put("HOME", kubeconfig.getParent().toString());
       pb.environment().remove("KUBECONFIG");
+      // kubectl prompts for a user name when it has no credentials and stdin is open
+      pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
       return pb.start();
     } catch (IOException e) {
       throw new AssertionError("cannot start kubectl", e);
