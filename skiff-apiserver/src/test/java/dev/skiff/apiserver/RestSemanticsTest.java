@@ -1,0 +1,246 @@
+package dev.skiff.apiserver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.skiff.apiserver.json.Json;
+import dev.skiff.apiserver.testing.ApiClient;
+import dev.skiff.apiserver.testing.MemoryStore;
+import dev.skiff.storage.Store;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+/** Status codes, bodies and list/watch semantics over raw HTTPS, compared with upstream's. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class RestSemanticsTest {
+  @TempDir static Path dir;
+  static Store store;
+  static ApiServer server;
+  static ApiClient api;
+
+  @BeforeAll
+  static void start() throws Exception {
+    store = new MemoryStore();
+    server = new ApiServer(new ApiServerConfig(dir, "127.0.0.1", 0, store, null, null)
+        .withWatchBookmarkInterval(Duration.ofMillis(300)));
+    server.start();
+    api = ApiClient.of(dir.resolve("tls"), server.port(), true);
+    createNamespace("rest");
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+    store.close();
+  }
+
+  static void createNamespace(String name) throws Exception {
+    assertThat(api.send("POST", "/api/v1/namespaces", "application/json",
+        "{\"metadata\":{\"name\":\"" + name + "\"}}").statusCode()).isEqualTo(201);
+  }
+
+  static JsonNode json(HttpResponse<String> r) {
+    return Json.parse(r.body().getBytes());
+  }
+
+  static HttpResponse<String> createConfigMap(String ns, String name, String extra) throws Exception {
+    return api.send("POST", "/api/v1/namespaces/" + ns + "/configmaps", "application/json",
+        "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"" + name + "\"" + extra + "},\"data\":{\"k\":\"v\"}}");
+  }
+
+  @Test
+  void updateWithAStaleResourceVersionConflicts() throws Exception {
+    JsonNode created = json(createConfigMap("rest", "cas", ""));
+    String rv = created.path("metadata").path("resourceVersion").asString();
+    String body = "{\"metadata\":{\"name\":\"cas\",\"resourceVersion\":\"%s\"},\"data\":{\"k\":\"%s\"}}";
+    HttpResponse<String> ok = api.send("PUT", "/api/v1/namespaces/rest/configmaps/cas", "application/json", body.formatted(rv, "2"));
+    assertThat(ok.statusCode()).isEqualTo(200);
+    assertThat(json(ok).path("metadata").path("resourceVersion").asString()).isNotEqualTo(rv);
+    HttpResponse<String> stale = api.send("PUT", "/api/v1/namespaces/rest/configmaps/cas", "application/json", body.formatted(rv, "3"));
+    assertThat(stale.statusCode()).isEqualTo(409);
+    assertThat(json(stale).path("reason").asString()).isEqualTo("Conflict");
+    assertThat(json(stale).path("message").asString()).isEqualTo("Operation cannot be fulfilled on configmaps \"cas\": "
+        + "the object has been modified; please apply your changes to the latest version and try again");
+  }
+
+  @Test
+  void invalidObjectsListEveryCause() throws Exception {
+    HttpResponse<String> r = api.send("POST", "/api/v1/namespaces/rest/configmaps", "application/json",
+        "{\"metadata\":{\"name\":\"Bad\"},\"data\":{\"no/slash\":\"x\"}}");
+    assertThat(r.statusCode()).isEqualTo(422);
+    JsonNode s = json(r);
+    assertThat(s.path("reason").asString()).isEqualTo("Invalid");
+    assertThat(s.path("details").path("kind").asString()).isEqualTo("ConfigMap");
+    assertThat(s.path("details").path("causes")).hasSize(2);
+    assertThat(s.path("message").asString()).startsWith("ConfigMap \"Bad\" is invalid: [metadata.name: Invalid value: \"Bad\"");
+    assertThat(s.path("details").path("causes").get(1).path("field").asString()).isEqualTo("data[no/slash]");
+  }
+
+  @Test
+  void malformedBodiesAreBadRequests() throws Exception {
+    for (String[] c : List.of(new String[] {"application/json", "{\"metadata\":"}, new String[] {"application/json", "[1]"},
+        new String[] {"application/yaml", "metadata: [unclosed"}, new String[] {"application/json", ""})) {
+      HttpResponse<String> r = api.send("POST", "/api/v1/namespaces/rest/configmaps", c[0], c[1]);
+      assertThat(r.statusCode()).as(c[1]).isEqualTo(400);
+      assertThat(json(r).path("reason").asString()).isEqualTo("BadRequest");
+    }
+    HttpResponse<String> yaml = api.send("POST", "/api/v1/namespaces/rest/configmaps", "application/yaml",
+        "metadata:\n  name: from-yaml\ndata:\n  a: b\n");
+    assertThat(yaml.statusCode()).isEqualTo(201);
+    assertThat(api.send("POST", "/api/v1/namespaces/rest/configmaps", "text/plain", "x").statusCode()).isEqualTo(415);
+    assertThat(api.get("/api/v1/namespaces/rest/configmaps", "Accept", "application/vnd.kubernetes.protobuf").statusCode())
+        .isEqualTo(406);
+    assertThat(api.get("/api/v1/namespaces/rest/configmaps?labelSelector=a%20in%20(").statusCode()).isEqualTo(400);
+    assertThat(api.get("/api/v1/namespaces/rest/configmaps?fieldSelector=data.k%3Dv").statusCode()).isEqualTo(400);
+  }
+
+  @Test
+  void listPagesWithLimitAndContinue() throws Exception {
+    createNamespace("paging");
+    for (int i = 0; i < 5; i++) {
+      assertThat(createConfigMap("paging", "cm-" + i, "").statusCode()).isEqualTo(201);
+    }
+    JsonNode first = json(api.get("/api/v1/namespaces/paging/configmaps?limit=2"));
+    assertThat(first.path("kind").asString()).isEqualTo("ConfigMapList");
+    assertThat(first.path("items")).hasSize(2);
+    assertThat(first.path("metadata").path("remainingItemCount").asLong()).isEqualTo(3);
+    String rv = first.path("metadata").path("resourceVersion").asString();
+    createConfigMap("paging", "cm-9", "");
+    JsonNode second = json(api.get("/api/v1/namespaces/paging/configmaps?limit=2&continue="
+        + first.path("metadata").path("continue").asString()));
+    assertThat(second.path("items").get(0).path("metadata").path("name").asString()).isEqualTo("cm-2");
+    assertThat(second.path("metadata").path("resourceVersion").asString()).isEqualTo(rv);
+    JsonNode last = json(api.get("/api/v1/namespaces/paging/configmaps?limit=2&continue="
+        + second.path("metadata").path("continue").asString()));
+    // the list is consistent at the first page's revision: cm-9, written later, is not in it
+    assertThat(last.path("items")).hasSize(1);
+    assertThat(last.path("metadata").has("continue")).isFalse();
+    assertThat(api.get("/api/v1/namespaces/paging/configmaps?continue=garbage").statusCode()).isEqualTo(400);
+  }
+
+  @Test
+  void compactedResourceVersionsAreExpired() throws Exception {
+    createNamespace("old");
+    JsonNode a = json(createConfigMap("old", "a", ""));
+    String oldRv = a.path("metadata").path("resourceVersion").asString();
+    createConfigMap("old", "a2", "");
+    JsonNode first = json(api.get("/api/v1/namespaces/old/configmaps?limit=1"));
+    createConfigMap("old", "b", "");
+    createConfigMap("old", "c", "");
+    store.compact(store.currentRevision());
+    HttpResponse<String> exact = api.get("/api/v1/namespaces/old/configmaps?resourceVersion=" + oldRv
+        + "&resourceVersionMatch=Exact");
+    assertThat(exact.statusCode()).isEqualTo(410);
+    assertThat(json(exact).path("reason").asString()).isEqualTo("Expired");
+    HttpResponse<String> cont = api.get("/api/v1/namespaces/old/configmaps?limit=1&continue="
+        + first.path("metadata").path("continue").asString());
+    assertThat(cont.statusCode()).isEqualTo(410);
+    HttpResponse<java.util.stream.Stream<String>> watch =
+        api.stream("/api/v1/namespaces/old/configmaps?watch=true&resourceVersion=" + oldRv);
+    Iterator<String> lines = watch.body().iterator();
+    JsonNode event = Json.parse(lines.next().getBytes());
+    assertThat(event.path("type").asString()).isEqualTo("ERROR");
+    assertThat(event.path("object").path("code").asInt()).isEqualTo(410);
+    watch.body().close();
+  }
+
+  @Test
+  void watchFromZeroReplaysThenStreamsWithBookmarks() throws Exception {
+    createNamespace("watch");
+    createConfigMap("watch", "existing", ",\"labels\":{\"app\":\"x\"}");
+    HttpResponse<java.util.stream.Stream<String>> watch = api.stream(
+        "/api/v1/namespaces/watch/configmaps?watch=true&resourceVersion=0&allowWatchBookmarks=true&labelSelector=app%3Dx&timeoutSeconds=20");
+    Iterator<String> lines = watch.body().iterator();
+    JsonNode added = Json.parse(lines.next().getBytes());
+    assertThat(added.path("type").asString()).isEqualTo("ADDED");
+    assertThat(added.path("object").path("metadata").path("name").asString()).isEqualTo("existing");
+    createConfigMap("watch", "unlabelled", "");
+    createConfigMap("watch", "later", ",\"labels\":{\"app\":\"x\"}");
+    api.send("PATCH", "/api/v1/namespaces/watch/configmaps/existing", "application/merge-patch+json",
+        "{\"metadata\":{\"labels\":{\"app\":null}}}");
+    boolean sawBookmark = false;
+    String later = null;
+    String deleted = null;
+    while (later == null || deleted == null || !sawBookmark) {
+      JsonNode e = Json.parse(lines.next().getBytes());
+      switch (e.path("type").asString()) {
+        case "ADDED" -> later = e.path("object").path("metadata").path("name").asString();
+        // an object that stops matching the selector is DELETED for this watch, as upstream
+        case "DELETED" -> deleted = e.path("object").path("metadata").path("name").asString();
+        case "BOOKMARK" -> sawBookmark = true;
+        default -> throw new AssertionError("unexpected event " + e);
+      }
+    }
+    assertThat(later).isEqualTo("later");
+    assertThat(deleted).isEqualTo("existing");
+    watch.body().close();
+  }
+
+  @Test
+  void deleteAnswersWithASuccessStatus() throws Exception {
+    String uid = json(createConfigMap("rest", "doomed", "")).path("metadata").path("uid").asString();
+    HttpResponse<String> r = api.send("DELETE", "/api/v1/namespaces/rest/configmaps/doomed", null, null);
+    assertThat(r.statusCode()).isEqualTo(200);
+    JsonNode s = json(r);
+    assertThat(s.path("status").asString()).isEqualTo("Success");
+    assertThat(s.path("details").path("kind").asString()).isEqualTo("configmaps");
+    assertThat(s.path("details").path("uid").asString()).isEqualTo(uid);
+    HttpResponse<String> again = api.send("DELETE", "/api/v1/namespaces/rest/configmaps/doomed", null, null);
+    assertThat(again.statusCode()).isEqualTo(404);
+    assertThat(json(again).path("message").asString()).isEqualTo("configmaps \"doomed\" not found");
+  }
+
+  @Test
+  void patchesMergeAndApplyJsonPatch() throws Exception {
+    createConfigMap("rest", "patched", "");
+    HttpResponse<String> merge = api.send("PATCH", "/api/v1/namespaces/rest/configmaps/patched",
+        "application/merge-patch+json", "{\"data\":{\"new\":\"1\"}}");
+    assertThat(json(merge).path("data").path("new").asString()).isEqualTo("1");
+    assertThat(json(merge).path("data").path("k").asString()).isEqualTo("v");
+    HttpResponse<String> jp = api.send("PATCH", "/api/v1/namespaces/rest/configmaps/patched",
+        "application/json-patch+json", "[{\"op\":\"remove\",\"path\":\"/data/k\"},{\"op\":\"add\",\"path\":\"/data/z\",\"value\":\"26\"}]");
+    assertThat(jp.statusCode()).isEqualTo(200);
+    assertThat(json(jp).path("data").has("k")).isFalse();
+    assertThat(json(jp).path("data").path("z").asString()).isEqualTo("26");
+    HttpResponse<String> missing = api.send("PATCH", "/api/v1/namespaces/rest/configmaps/patched",
+        "application/json-patch+json", "[{\"op\":\"replace\",\"path\":\"/data/nope/deeper\",\"value\":\"x\"}]");
+    assertThat(missing.statusCode()).isEqualTo(422);
+  }
+
+  @Test
+  void discoveryHealthAndVersion() throws Exception {
+    HttpResponse<String> agg = api.get("/api",
+        "Accept", "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json");
+    assertThat(agg.headers().firstValue("Content-Type")).contains(
+        "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList");
+    JsonNode item = json(agg).path("items").get(0);
+    assertThat(item.path("versions").get(0).path("version").asString()).isEqualTo("v1");
+    assertThat(json(api.get("/api")).path("versions").get(0).asString()).isEqualTo("v1");
+    assertThat(json(api.get("/api/v1")).path("resources").findValuesAsString("name")).contains("configmaps", "namespaces/status");
+    assertThat(api.get("/readyz").body()).isEqualTo("ok");
+    assertThat(api.get("/readyz?verbose").body()).contains("[+]ping ok\n", "[+]etcd ok\n").endsWith("readyz check passed\n");
+    assertThat(api.get("/livez/etcd").body()).isEqualTo("ok");
+    JsonNode version = json(api.get("/version"));
+    assertThat(version.path("gitVersion").asString()).isEqualTo("v1.32.0+skiff");
+    assertThat(version.path("major").asString()).isEqualTo("1");
+    assertThat(version.path("minor").asString()).isEqualTo("32");
+    assertThat(api.get("/api/v1/nothings").statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void tablesCarryUpstreamColumns() throws Exception {
+    JsonNode t = json(api.get("/api/v1/namespaces", "Accept", "application/json;as=Table;v=v1;g=meta.k8s.io,application/json"));
+    assertThat(t.path("kind").asString()).isEqualTo("Table");
+    assertThat(t.path("columnDefinitions").findValuesAsString("name")).containsExactly("Name", "Status", "Age");
+    assertThat(t.path("rows").get(0).path("object").path("kind").asString()).isEqualTo("PartialObjectMetadata");
+  }
+}
