@@ -83,11 +83,12 @@ public final class ApiServer implements AutoCloseable {
     InstantSource clock = InstantSource.system();
     NamespaceLifecycle lifecycle = new NamespaceLifecycle(config.store());
     Map<ResourceDefinition, GenericStore> stores = new LinkedHashMap<>();
-    for (ResourceStrategy s : CoreResources.strategies()) {
+    for (ResourceStrategy s : CoreResources.strategies(config.store())) {
       stores.put(s.definition(), new GenericStore(config.store(), s, lifecycle, clock));
     }
     ResourceRegistry registry = new ResourceRegistry(List.copyOf(stores.keySet()));
     createSystemNamespaces(stores);
+    createKubernetesService(stores);
 
     HealthChecks health = new HealthChecks(
         List.of(new HealthChecks.Check("ping", () -> null), new HealthChecks.Check("log", () -> null),
@@ -132,6 +133,34 @@ public final class ApiServer implements AutoCloseable {
             throw e;
           }
         }
+      }
+    }
+  }
+
+  /**
+   * The {@code default/kubernetes} Service at the first service IP, as upstream's controller keeps
+   * it. Its Endpoints will point at an address pods can reach once the node agent exists.
+   */
+  private void createKubernetesService(Map<ResourceDefinition, GenericStore> stores) {
+    GenericStore services = stores.values().stream()
+        .filter(s -> s.definition().plural().equals("services")).findFirst().orElseThrow();
+    try {
+      services.get("default", "kubernetes");
+      return;
+    } catch (StatusError notFound) {
+      // create it below
+    }
+    var svc = Json.object();
+    svc.putObject("metadata").put("name", "kubernetes").putObject("labels")
+        .put("component", "apiserver").put("provider", "kubernetes");
+    var spec = svc.putObject("spec").put("clusterIP", ClusterPki.KUBERNETES_SERVICE_IP);
+    spec.putArray("ports").addObject().put("name", "https").put("port", 443).put("protocol", "TCP")
+        .put("targetPort", config.port() == 0 ? 6443 : config.port());
+    try {
+      services.create("default", svc, false);
+    } catch (StatusError e) {
+      if (e.code() != 409) {
+        throw e;
       }
     }
   }

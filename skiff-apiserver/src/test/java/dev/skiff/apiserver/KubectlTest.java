@@ -207,4 +207,30 @@ class KubectlTest {
     assertThat(kubectl.run("create", "configmap", "twice", "--from-literal=a=b").stderr())
         .contains("configmaps \"twice\" already exists");
   }
+
+  @Test
+  void podsAndServices() {
+    kubectl.run("create", "namespace", "apps").assertOk();
+    kubectl.run("-n", "apps", "run", "web", "--image=nginx:1.25", "--port=80", "--labels=app=web").assertOk();
+    assertThat(kubectl.run("-n", "apps", "get", "pods").assertOk().stdout())
+        .containsPattern("NAME\\s+READY\\s+STATUS\\s+RESTARTS\\s+AGE")
+        .containsPattern("web\\s+0/1\\s+Pending\\s+0\\s+\\d+s");
+    String pod = kubectl.run("-n", "apps", "get", "pod", "web", "-o", "yaml").assertOk().stdout();
+    assertThat(pod).contains("image: nginx:1.25", "containerPort: 80", "imagePullPolicy: IfNotPresent",
+        "restartPolicy: Always", "dnsPolicy: ClusterFirst", "phase: Pending", "qosClass: BestEffort");
+    assertThat(kubectl.run("-n", "apps", "get", "pods", "--field-selector", "status.phase=Pending", "-o", "name")
+        .assertOk().stdout()).contains("pod/web");
+
+    kubectl.run("-n", "apps", "create", "service", "clusterip", "web", "--tcp=80:8080").assertOk();
+    kubectl.run("-n", "apps", "create", "service", "nodeport", "edge", "--tcp=81:8081").assertOk();
+    String svcs = kubectl.run("-n", "apps", "get", "services", "-o", "wide").assertOk().stdout();
+    assertThat(svcs).containsPattern("NAME\\s+TYPE\\s+CLUSTER-IP\\s+EXTERNAL-IP\\s+PORT\\(S\\)\\s+AGE\\s+SELECTOR")
+        .containsPattern("web\\s+ClusterIP\\s+10\\.43\\.\\d+\\.\\d+\\s+<none>\\s+80/TCP\\s+\\d+s\\s+app=web")
+        .containsPattern("edge\\s+NodePort\\s+10\\.43\\.\\d+\\.\\d+\\s+<none>\\s+81:3\\d{4}/TCP");
+    assertThat(kubectl.run("get", "service", "kubernetes", "-o", "jsonpath={.spec.clusterIP}").assertOk().stdout())
+        .isEqualTo("10.43.0.1");
+
+    assertThat(kubectl.run("-n", "apps", "delete", "pod", "web").assertOk().stdout()).contains("pod \"web\" deleted");
+    assertThat(kubectl.run("-n", "apps", "get", "pods").stderr()).contains("No resources found in apps namespace.");
+  }
 }

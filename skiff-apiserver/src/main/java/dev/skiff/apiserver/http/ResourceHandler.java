@@ -201,7 +201,15 @@ final class ResourceHandler implements AutoCloseable {
       one(ex, format, store, obj.isEmpty() ? ns0 : obj, 200);
       return;
     }
-    GenericStore.Deleted deleted = store.delete(ns, name, uid, rv, dryRun);
+    Long grace = opts.path("gracePeriodSeconds").isNumber() ? Long.valueOf(opts.path("gracePeriodSeconds").asLong()) : null;
+    if (!ex.query("gracePeriodSeconds").isEmpty()) {
+      try {
+        grace = Long.parseLong(ex.query("gracePeriodSeconds"));
+      } catch (NumberFormatException e) {
+        throw StatusError.badRequest("gracePeriodSeconds must be an integer");
+      }
+    }
+    GenericStore.Deleted deleted = store.delete(ns, name, uid, rv, dryRun, grace);
     if (!deleted.gone() || store.strategy().returnDeletedObject()) {
       one(ex, format, store, deleted.object(), 200);
       return;

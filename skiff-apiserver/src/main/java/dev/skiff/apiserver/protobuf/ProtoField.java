@@ -11,8 +11,10 @@ import java.util.Objects;
  * @param type the wire-to-JSON conversion
  * @param message for {@link Type#MESSAGE} and {@link Type#MAP_MESSAGE}, the message type's name
  * @param repeated whether the field is a list
+ * @param omitZero whether a zero or false value means "not set" (a Go field with omitempty that
+ *     is not a pointer: Go's protobuf encoder writes it anyway, its JSON encoder leaves it out)
  */
-public record ProtoField(int number, String name, Type type, String message, boolean repeated) {
+public record ProtoField(int number, String name, Type type, String message, boolean repeated, boolean omitZero) {
   /** How a field's wire value becomes JSON. */
   public enum Type {
     STRING,

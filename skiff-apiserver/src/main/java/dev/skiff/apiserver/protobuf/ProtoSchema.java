@@ -74,25 +74,27 @@ public final class ProtoSchema {
     return schema;
   }
 
-  private static ProtoField field(int number, String name, String type) {
+  private static ProtoField field(int number, String name, String declared) {
+    boolean omitZero = declared.endsWith("?");
+    String type = omitZero ? declared.substring(0, declared.length() - 1) : declared;
     boolean repeated = type.startsWith("[]");
     String base = repeated ? type.substring(2) : type;
     if (base.startsWith("map<") && base.endsWith(">")) {
       String value = base.substring(4, base.length() - 1);
       return switch (value) {
-        case "string" -> new ProtoField(number, name, ProtoField.Type.MAP_STRING, null, false);
-        case "bytes" -> new ProtoField(number, name, ProtoField.Type.MAP_BYTES, null, false);
-        default -> new ProtoField(number, name, ProtoField.Type.MAP_MESSAGE, value, false);
+        case "string" -> new ProtoField(number, name, ProtoField.Type.MAP_STRING, null, false, omitZero);
+        case "bytes" -> new ProtoField(number, name, ProtoField.Type.MAP_BYTES, null, false, omitZero);
+        default -> new ProtoField(number, name, ProtoField.Type.MAP_MESSAGE, value, false, omitZero);
       };
     }
     return switch (base) {
-      case "string" -> new ProtoField(number, name, ProtoField.Type.STRING, null, repeated);
-      case "bytes" -> new ProtoField(number, name, ProtoField.Type.BYTES, null, repeated);
-      case "int32" -> new ProtoField(number, name, ProtoField.Type.INT32, null, repeated);
-      case "int64" -> new ProtoField(number, name, ProtoField.Type.INT64, null, repeated);
-      case "bool" -> new ProtoField(number, name, ProtoField.Type.BOOL, null, repeated);
-      case "double" -> new ProtoField(number, name, ProtoField.Type.DOUBLE, null, repeated);
-      default -> new ProtoField(number, name, ProtoField.Type.MESSAGE, base, repeated);
+      case "string" -> new ProtoField(number, name, ProtoField.Type.STRING, null, repeated, omitZero);
+      case "bytes" -> new ProtoField(number, name, ProtoField.Type.BYTES, null, repeated, omitZero);
+      case "int32" -> new ProtoField(number, name, ProtoField.Type.INT32, null, repeated, omitZero);
+      case "int64" -> new ProtoField(number, name, ProtoField.Type.INT64, null, repeated, omitZero);
+      case "bool" -> new ProtoField(number, name, ProtoField.Type.BOOL, null, repeated, omitZero);
+      case "double" -> new ProtoField(number, name, ProtoField.Type.DOUBLE, null, repeated, omitZero);
+      default -> new ProtoField(number, name, ProtoField.Type.MESSAGE, base, repeated, omitZero);
     };
   }
 

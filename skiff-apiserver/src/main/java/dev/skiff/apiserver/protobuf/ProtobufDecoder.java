@@ -67,7 +67,8 @@ public final class ProtobufDecoder {
         continue;
       }
       JsonNode value = value(f, wire, in);
-      if (value == null) {
+      if (value == null || (f.omitZero() && (value.isNumber() && value.asLong() == 0
+          || value.isBoolean() && !value.asBoolean()))) {
         continue;
       }
       switch (f.type()) {

@@ -227,6 +227,15 @@ public final class GenericStore {
    * @param preconditionRv "" or the resourceVersion the object must have
    */
   public Deleted delete(String namespace, String name, String preconditionUid, String preconditionRv, boolean dryRun) {
+    return delete(namespace, name, preconditionUid, preconditionRv, dryRun, null);
+  }
+
+  /**
+   * As {@link #delete(String, String, String, String, boolean)}, with the request's
+   * gracePeriodSeconds (null when not given) for resources with graceful deletion.
+   */
+  public Deleted delete(String namespace, String name, String preconditionUid, String preconditionRv, boolean dryRun,
+      Long gracePeriodSeconds) {
     for (int attempt = 0; attempt < MAX_CAS_RETRIES; attempt++) {
       KeyValue kv = current(namespace, name);
       ObjectNode obj = codec.decode(kv);
@@ -241,13 +250,15 @@ public final class GenericStore {
             "Precondition failed: ResourceVersion in precondition: %s, ResourceVersion in object meta: %s"
                 .formatted(preconditionRv, rv));
       }
-      if (!finalizers(obj).isEmpty()) {
-        if (ObjectMeta.isTerminating(obj) || dryRun) {
+      long grace = strategy.gracePeriodSeconds(obj, gracePeriodSeconds);
+      if (!finalizers(obj).isEmpty() || grace > 0) {
+        if (dryRun || (ObjectMeta.isTerminating(obj) && grace > 0)
+            || (ObjectMeta.isTerminating(obj) && !finalizers(obj).isEmpty())) {
           return new Deleted(obj, false);
         }
         ObjectNode marked = obj.deepCopy();
-        ObjectMeta.of(marked).put("deletionTimestamp", ObjectMeta.formatTime(clock.instant()))
-            .put("deletionGracePeriodSeconds", 0);
+        ObjectMeta.of(marked).put("deletionTimestamp", ObjectMeta.formatTime(clock.instant().plusSeconds(grace)))
+            .put("deletionGracePeriodSeconds", grace);
         WriteResult r = store.update(codec.key(namespace, name), codec.encode(marked), kv.modRevision());
         if (r instanceof WriteResult.Written w) {
           return new Deleted(codec.decode(w.kv()), false);

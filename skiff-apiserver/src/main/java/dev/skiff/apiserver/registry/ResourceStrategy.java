@@ -58,6 +58,17 @@ public interface ResourceStrategy {
     return Optional.empty();
   }
 
+  /**
+   * How many seconds a delete waits before the object goes (upstream's graceful deletion); 0
+   * deletes at once. With more, the store only sets deletionTimestamp and
+   * deletionGracePeriodSeconds, and whoever runs the object (the kubelet) deletes it later.
+   *
+   * @param requested the request's gracePeriodSeconds, or null when it gave none
+   */
+  default long gracePeriodSeconds(JsonNode obj, Long requested) {
+    return 0;
+  }
+
   /** Whether a delete returns the deleted object (true) or a success Status (false). */
   default boolean returnDeletedObject() {
     return false;
