@@ -67,6 +67,13 @@ public final class Json {
     return v != null && v.isString() ? Optional.of(v.stringValue()) : Optional.empty();
   }
 
+  /** Sets {@code field} to {@code value} when it is missing, not a string, or empty (a default). */
+  public static void putIfBlank(ObjectNode o, String field, String value) {
+    if (o.path(field).asString("").isEmpty()) {
+      o.put(field, value);
+    }
+  }
+
   /** The object at {@code parent.field}, created (replacing a non-object) when absent. */
   public static ObjectNode objectAt(ObjectNode parent, String field) {
     JsonNode v = parent.get(field);

@@ -36,10 +36,10 @@ public final class PodStrategy implements ResourceStrategy {
   @Override
   public void prepareForCreate(ObjectNode obj) {
     ObjectNode spec = Json.objectAt(obj, "spec");
-    putIfAbsent(spec, "restartPolicy", "Always");
-    putIfAbsent(spec, "dnsPolicy", "ClusterFirst");
-    putIfAbsent(spec, "schedulerName", "default-scheduler");
-    putIfAbsent(spec, "serviceAccountName", "default");
+    Json.putIfBlank(spec, "restartPolicy", "Always");
+    Json.putIfBlank(spec, "dnsPolicy", "ClusterFirst");
+    Json.putIfBlank(spec, "schedulerName", "default-scheduler");
+    Json.putIfBlank(spec, "serviceAccountName", "default");
     spec.put("serviceAccount", spec.path("serviceAccountName").asString("default"));
     if (!spec.has("terminationGracePeriodSeconds")) {
       spec.put("terminationGracePeriodSeconds", 30);
@@ -48,7 +48,7 @@ public final class PodStrategy implements ResourceStrategy {
     if (!spec.has("enableServiceLinks")) {
       spec.put("enableServiceLinks", true);
     }
-    putIfAbsent(spec, "preemptionPolicy", "PreemptLowerPriority");
+    Json.putIfBlank(spec, "preemptionPolicy", "PreemptLowerPriority");
     if (!spec.has("priority")) {
       spec.put("priority", 0);
     }
@@ -83,13 +83,13 @@ public final class PodStrategy implements ResourceStrategy {
     String image = c.path("image").asString("");
     String tag = image.contains("@") ? "digest" : image.lastIndexOf(':') > image.lastIndexOf('/')
         ? image.substring(image.lastIndexOf(':') + 1) : "latest";
-    putIfAbsent(c, "imagePullPolicy", tag.equals("latest") ? "Always" : "IfNotPresent");
-    putIfAbsent(c, "terminationMessagePath", "/dev/termination-log");
-    putIfAbsent(c, "terminationMessagePolicy", "File");
+    Json.putIfBlank(c, "imagePullPolicy", tag.equals("latest") ? "Always" : "IfNotPresent");
+    Json.putIfBlank(c, "terminationMessagePath", "/dev/termination-log");
+    Json.putIfBlank(c, "terminationMessagePolicy", "File");
     Json.objectAt(c, "resources");
     for (JsonNode p : c.path("ports")) {
       if (p instanceof ObjectNode port) {
-        putIfAbsent(port, "protocol", "TCP");
+        Json.putIfBlank(port, "protocol", "TCP");
       }
     }
   }
@@ -108,12 +108,6 @@ public final class PodStrategy implements ResourceStrategy {
       }
     }
     return !any ? "BestEffort" : guaranteed ? "Guaranteed" : "Burstable";
-  }
-
-  private static void putIfAbsent(ObjectNode o, String field, String value) {
-    if (o.path(field).asString("").isEmpty()) {
-      o.put(field, value);
-    }
   }
 
   @Override

@@ -72,10 +72,10 @@ public final class ServiceStrategy implements ResourceStrategy {
     if (!ip.equals("None") || !spec.has("ipFamilies")) {
       spec.putArray("ipFamilies").add("IPv4");
     }
-    putIfAbsent(spec, "ipFamilyPolicy", "SingleStack");
-    putIfAbsent(spec, "internalTrafficPolicy", "Cluster");
+    Json.putIfBlank(spec, "ipFamilyPolicy", "SingleStack");
+    Json.putIfBlank(spec, "internalTrafficPolicy", "Cluster");
     if (type.equals("NodePort") || type.equals("LoadBalancer")) {
-      putIfAbsent(spec, "externalTrafficPolicy", "Cluster");
+      Json.putIfBlank(spec, "externalTrafficPolicy", "Cluster");
       Set<Integer> taken = new HashSet<>();
       for (JsonNode p : spec.path("ports")) {
         if (p instanceof ObjectNode port && port.path("nodePort").asInt(0) == 0) {
@@ -95,21 +95,15 @@ public final class ServiceStrategy implements ResourceStrategy {
   }
 
   private static void defaults(ObjectNode spec) {
-    putIfAbsent(spec, "type", "ClusterIP");
-    putIfAbsent(spec, "sessionAffinity", "None");
+    Json.putIfBlank(spec, "type", "ClusterIP");
+    Json.putIfBlank(spec, "sessionAffinity", "None");
     for (JsonNode p : spec.path("ports")) {
       if (p instanceof ObjectNode port) {
-        putIfAbsent(port, "protocol", "TCP");
+        Json.putIfBlank(port, "protocol", "TCP");
         if (!port.has("targetPort") || port.get("targetPort").isNull()) {
           port.set("targetPort", port.path("port").deepCopy());
         }
       }
-    }
-  }
-
-  private static void putIfAbsent(ObjectNode o, String field, String value) {
-    if (o.path(field).asString("").isEmpty()) {
-      o.put(field, value);
     }
   }
 
