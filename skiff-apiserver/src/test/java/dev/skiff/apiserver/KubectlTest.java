@@ -233,4 +233,43 @@ class KubectlTest {
     assertThat(kubectl.run("-n", "apps", "delete", "pod", "web").assertOk().stdout()).contains("pod \"web\" deleted");
     assertThat(kubectl.run("-n", "apps", "get", "pods").stderr()).contains("No resources found in apps namespace.");
   }
+
+  @Test
+  void applyCreatesLeavesUnchangedAndConfigures() throws Exception {
+    kubectl.run("create", "namespace", "applied").assertOk();
+    Path file = dir.resolve("app.yaml");
+    String manifest = """
+        apiVersion: v1
+        kind: ConfigMap
+        metadata:
+          name: conf
+          namespace: applied
+        data:
+          mode: %s
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: front
+          namespace: applied
+        spec:
+          selector: {app: front}
+          ports:
+          - name: http
+            port: 80
+            targetPort: http
+        """;
+    Files.writeString(file, manifest.formatted("one"));
+    assertThat(kubectl.run("apply", "-f", file.toString()).assertOk().stdout())
+        .contains("configmap/conf created", "service/front created");
+    assertThat(kubectl.run("apply", "-f", file.toString()).assertOk().stdout())
+        .contains("configmap/conf unchanged", "service/front unchanged");
+    Files.writeString(file, manifest.formatted("two"));
+    assertThat(kubectl.run("apply", "-f", file.toString()).assertOk().stdout())
+        .contains("configmap/conf configured", "service/front unchanged");
+    assertThat(kubectl.run("-n", "applied", "get", "cm", "conf", "-o", "jsonpath={.data.mode}").assertOk().stdout())
+        .isEqualTo("two");
+    assertThat(kubectl.run("delete", "-f", file.toString()).assertOk().stdout())
+        .contains("configmap \"conf\" deleted", "service \"front\" deleted");
+  }
 }

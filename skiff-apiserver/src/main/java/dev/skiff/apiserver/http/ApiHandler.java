@@ -43,6 +43,7 @@ public final class ApiHandler extends Handler.Abstract {
   private final Authorizer authorizer;
   private final ResourceRegistry registry;
   private final DiscoveryDocuments discovery;
+  private final dev.skiff.apiserver.discovery.OpenApiDocuments openapi;
   private final HealthChecks health;
   private final ResourceHandler resources;
   private final String serverAddress;
@@ -53,6 +54,7 @@ public final class ApiHandler extends Handler.Abstract {
     this.authorizer = Objects.requireNonNull(authorizer, "authorizer");
     this.registry = Objects.requireNonNull(registry, "registry");
     this.discovery = new DiscoveryDocuments(registry);
+    this.openapi = new dev.skiff.apiserver.discovery.OpenApiDocuments(registry);
     this.health = Objects.requireNonNull(health, "health");
     this.resources = Objects.requireNonNull(resources, "resources");
     this.serverAddress = serverAddress;
@@ -186,6 +188,15 @@ public final class ApiHandler extends Handler.Abstract {
         }
         String[] gv = parts[1].split("/");
         json(ex, orNotFound(gv.length == 1 ? discovery.group(gv[0]) : discovery.resourceList(gv[0], gv[1])));
+      }
+      case "openapi" -> {
+        if (parts.length > 1 && parts[1].equals("v3")) {
+          json(ex, openapi.index());
+        } else if (parts.length > 1 && parts[1].startsWith("v3/")) {
+          json(ex, orNotFound(openapi.document(parts[1].substring(3))));
+        } else {
+          throw StatusError.pathNotFound();
+        }
       }
       default -> throw StatusError.pathNotFound();
     }
