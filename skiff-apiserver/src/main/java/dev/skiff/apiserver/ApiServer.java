@@ -34,6 +34,7 @@ import java.util.Map;
 import java.util.Objects;
 import org.eclipse.jetty.server.NetworkConnector;
 import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.websocket.server.ServerWebSocketContainer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -98,9 +99,13 @@ public final class ApiServer implements AutoCloseable {
             new HealthChecks.Check("shutdown", () -> shuttingDown ? "shutting down" : null),
             new HealthChecks.Check("ready", () -> ready ? null : "not ready")));
     String host = advertisedHost();
+    jetty = HttpsServer.create(config.bindAddress(), config.port(), pki.serving(), clientCas);
+    ServerWebSocketContainer webSockets = ServerWebSocketContainer.ensure(jetty);
+    // Watches may be idle for long; they end by their own timeout, not the socket's.
+    webSockets.setIdleTimeout(java.time.Duration.ofHours(1));
     handler = ApiHandler.create(new UnionAuthenticator(authenticators), new AllowAuthenticated(), registry, health,
-        stores, clock, config.watchBookmarkInterval(), host + ":" + config.port());
-    jetty = HttpsServer.create(config.bindAddress(), config.port(), pki.serving(), clientCas, handler);
+        stores, clock, config.watchBookmarkInterval(), host + ":" + config.port(), webSockets);
+    jetty.setHandler(handler);
     jetty.start();
     port = ((NetworkConnector) jetty.getConnectors()[0]).getLocalPort();
     Kubeconfig.write(kubeconfig(), "https://" + hostForUrl(host) + ":" + port, pki.ca().credential(), pki.admin());

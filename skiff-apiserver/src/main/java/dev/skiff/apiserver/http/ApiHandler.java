@@ -63,11 +63,12 @@ public final class ApiHandler extends Handler.Abstract {
   /** The handler over {@code stores}, one per registered resource. */
   public static ApiHandler create(Authenticator authenticator, Authorizer authorizer, ResourceRegistry registry,
       HealthChecks health, java.util.Map<ResourceDefinition, dev.skiff.apiserver.registry.GenericStore> stores,
-      java.time.InstantSource clock, java.time.Duration bookmarkInterval, String serverAddress) {
+      java.time.InstantSource clock, java.time.Duration bookmarkInterval, String serverAddress,
+      org.eclipse.jetty.websocket.server.ServerWebSocketContainer webSockets) {
     dev.skiff.apiserver.registry.NamespaceCleanup cleanup =
         new dev.skiff.apiserver.registry.NamespaceCleanup(List.copyOf(stores.values()));
     return new ApiHandler(authenticator, authorizer, registry, health,
-        new ResourceHandler(stores, cleanup, clock, bookmarkInterval), serverAddress);
+        new ResourceHandler(stores, cleanup, clock, bookmarkInterval, webSockets), serverAddress);
   }
 
   /** Ends every open watch stream (at shutdown, so that Jetty can stop promptly). */
@@ -78,6 +79,7 @@ public final class ApiHandler extends Handler.Abstract {
   @Override
   public boolean handle(Request request, Response response, Callback callback) {
     Exchange ex = new Exchange(request, response, callback);
+    LOG.debug("{} {}?{} accept={}", ex.method(), ex.path(), request.getHttpURI().getQuery(), ex.header("Accept"));
     try {
       serve(ex);
     } catch (StatusError e) {

@@ -98,11 +98,20 @@ public final class Exchange {
    * Starts a streamed response. The caller writes and flushes each event, and must close the stream
    * to end the response.
    */
-  public OutputStream stream(int status, String contentType) {
+  public OutputStream stream(int status, String contentType) throws IOException {
     answered = true;
     response.setStatus(status);
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
     response.getHeaders().put("Cache-Control", "no-cache, private");
+    // Send the headers now: clients (fabric8's informers) count a watch as started only once
+    // they have them, and an idle watch may write nothing for a long time.
+    org.eclipse.jetty.util.FutureCallback committed = new org.eclipse.jetty.util.FutureCallback();
+    response.write(false, ByteBuffer.allocate(0), committed);
+    try {
+      committed.get(10, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IOException("could not start the response stream", e);
+    }
     OutputStream out = Content.Sink.asOutputStream(response);
     return new java.io.FilterOutputStream(out) {
       private boolean closed;
@@ -127,6 +136,17 @@ public final class Exchange {
         }
       }
     };
+  }
+
+  /**
+   * Upgrades this request to a WebSocket whose endpoint {@code creator} makes; false when the
+   * request is not a valid upgrade.
+   */
+  public boolean upgrade(org.eclipse.jetty.websocket.server.ServerWebSocketContainer container,
+      org.eclipse.jetty.websocket.server.WebSocketCreator creator) {
+    boolean upgraded = container.upgrade(creator, request, response, callback);
+    answered = upgraded;
+    return upgraded;
   }
 
   /** Runs {@code r} when the client goes away or the stream fails (for ending watches early). */

@@ -10,7 +10,6 @@ import java.util.concurrent.Executors;
 import org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory;
 import org.eclipse.jetty.http2.HTTP2Cipher;
 import org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory;
-import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
@@ -31,8 +30,9 @@ public final class HttpsServer {
 
   private HttpsServer() {}
 
-  public static Server create(String bindAddress, int port, Credential serving, List<X509Certificate> clientCas,
-      Handler handler) throws Exception {
+  /** The server, without a handler yet: set one with {@link Server#setHandler} before starting. */
+  public static Server create(String bindAddress, int port, Credential serving, List<X509Certificate> clientCas)
+      throws Exception {
     QueuedThreadPool threads = new QueuedThreadPool();
     threads.setName("apiserver");
     threads.setVirtualThreadsExecutor(Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("api-", 0).factory()));
@@ -75,7 +75,6 @@ public final class HttpsServer {
     connector.setPort(port);
     connector.setIdleTimeout(IDLE_TIMEOUT_MS);
     server.addConnector(connector);
-    server.setHandler(handler);
     server.setStopTimeout(2000);
     return server;
   }

@@ -39,12 +39,13 @@ final class ResourceHandler implements AutoCloseable {
   private final WatchStreamer watches;
 
   ResourceHandler(Map<ResourceDefinition, GenericStore> stores, NamespaceCleanup namespaceCleanup,
-      InstantSource clock, Duration bookmarkInterval) {
+      InstantSource clock, Duration bookmarkInterval,
+      org.eclipse.jetty.websocket.server.ServerWebSocketContainer webSockets) {
     this.stores = Map.copyOf(stores);
     this.namespaceCleanup = Objects.requireNonNull(namespaceCleanup, "namespaceCleanup");
     this.clock = clock;
     this.bookmarkInterval = bookmarkInterval;
-    this.watches = new WatchStreamer(clock);
+    this.watches = new WatchStreamer(clock, webSockets);
   }
 
   void handle(Exchange ex, RequestInfo info, ResourceDefinition def) throws IOException {
@@ -167,7 +168,8 @@ final class ResourceHandler implements AutoCloseable {
     ex.reply(200, format.contentType(), format.encode(out));
   }
 
-  private void watch(Exchange ex, OutputFormat format, GenericStore store, String ns, RequestInfo info) {
+  private void watch(Exchange ex, OutputFormat format, GenericStore store, String ns, RequestInfo info)
+      throws IOException {
     ListOptions options = listOptions(ex);
     if (!info.name().isEmpty()) {
       // GET .../watch/RESOURCE/NAME: a watch on one object, as a field selector on its name
@@ -177,7 +179,20 @@ final class ResourceHandler implements AutoCloseable {
           options.sendInitialEvents(), options.timeout());
     }
     ResourceWatch watch = new ResourceWatch(store, ns, options, bookmarkInterval);
-    watches.serve(ex, watch, store.strategy(), format, include(ex), options.timeout());
+    WatchStreamer.Encoding encoding = new WatchStreamer.Encoding(store.strategy(), format, include(ex));
+    if (WatchStreamer.wantsWebSocket(ex)) {
+      try {
+        if (watches.serveWebSocket(ex, watch, encoding, options.timeout())) {
+          return;
+        }
+      } catch (IOException | RuntimeException e) {
+        throw e;
+      } catch (Exception e) {
+        throw new IOException("WebSocket upgrade failed", e);
+      }
+      throw StatusError.badRequest("invalid WebSocket upgrade request");
+    }
+    watches.serve(ex, watch, encoding, options.timeout());
   }
 
   private void delete(Exchange ex, OutputFormat format, GenericStore store, String ns, String name, boolean dryRun)

@@ -67,11 +67,23 @@ public record Credential(PrivateKey key, X509Certificate certificate) {
   }
 
   /**
-   * The key as PKCS#8 ({@code PRIVATE KEY}). Not SEC1: the JDK's EC encoding leaves the curve out
-   * of the inner key, and Go rejects a SEC1 key without its curve.
+   * The key as SEC1 ({@code EC PRIVATE KEY}) with its named curve and public key, as openssl writes
+   * it: the one form that Go (kubectl) and fabric8 both read. (The JDK's own encodings leave the
+   * curve or the public key out, which one or the other rejects.)
    */
   public String keyPem() {
-    return pem(new org.bouncycastle.util.io.pem.PemObject("PRIVATE KEY", key.getEncoded()));
+    try {
+      org.bouncycastle.asn1.pkcs.PrivateKeyInfo info = org.bouncycastle.asn1.pkcs.PrivateKeyInfo.getInstance(key.getEncoded());
+      org.bouncycastle.asn1.ASN1Encodable curve = info.getPrivateKeyAlgorithm().getParameters();
+      org.bouncycastle.asn1.DERBitString publicKey = new org.bouncycastle.asn1.DERBitString(org.bouncycastle.asn1.x509.SubjectPublicKeyInfo
+          .getInstance(certificate.getPublicKey().getEncoded()).getPublicKeyData().getOctets());
+      java.math.BigInteger d = ((java.security.interfaces.ECPrivateKey) key).getS();
+      int bits = ((java.security.interfaces.ECPrivateKey) key).getParams().getOrder().bitLength();
+      byte[] sec1 = new org.bouncycastle.asn1.sec.ECPrivateKey(bits, d, publicKey, curve).getEncoded();
+      return pem(new org.bouncycastle.util.io.pem.PemObject("EC PRIVATE KEY", sec1));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   static String pem(Object o) {
