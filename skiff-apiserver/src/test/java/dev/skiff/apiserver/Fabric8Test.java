@@ -3,7 +3,7 @@ package dev.skiff.apiserver;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.skiff.apiserver.testing.MemoryStore;
+import dev.skiff.storage.sqlite.SqliteStore;
 import dev.skiff.storage.Store;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
@@ -38,7 +38,7 @@ class Fabric8Test {
 
   @BeforeAll
   static void start() throws Exception {
-    store = new MemoryStore();
+    store = SqliteStore.open(dir.resolve("state.db"));
     server = new ApiServer(new ApiServerConfig(dir, "127.0.0.1", 0, store, null, null));
     server.start();
     Config config = Config.fromKubeconfig(Files.readString(server.kubeconfig()));

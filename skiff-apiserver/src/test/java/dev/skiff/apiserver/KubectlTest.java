@@ -3,7 +3,7 @@ package dev.skiff.apiserver;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.skiff.apiserver.testing.Kubectl;
-import dev.skiff.apiserver.testing.MemoryStore;
+import dev.skiff.storage.sqlite.SqliteStore;
 import dev.skiff.storage.Store;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -31,7 +31,7 @@ class KubectlTest {
   static void start() throws Exception {
     Path tokens = dir.resolve("tokens.csv");
     Files.writeString(tokens, "s3cret-token,alice,uid-alice,\"devs,ops\"\n");
-    store = new MemoryStore();
+    store = SqliteStore.open(dir.resolve("state.db"));
     server = new ApiServer(new ApiServerConfig(dir.resolve("data"), "127.0.0.1", 0, store, tokens, null));
     server.start();
     kubectl = new Kubectl(server.kubeconfig());

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.skiff.apiserver.json.Json;
 import dev.skiff.apiserver.testing.ApiClient;
-import dev.skiff.apiserver.testing.MemoryStore;
+import dev.skiff.storage.sqlite.SqliteStore;
 import dev.skiff.storage.Store;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -29,7 +29,7 @@ class RestSemanticsTest {
 
   @BeforeAll
   static void start() throws Exception {
-    store = new MemoryStore();
+    store = SqliteStore.open(dir.resolve("state.db"));
     server = new ApiServer(new ApiServerConfig(dir, "127.0.0.1", 0, store, null, null)
         .withWatchBookmarkInterval(Duration.ofMillis(300)));
     server.start();
