@@ -272,4 +272,17 @@ class KubectlTest {
     assertThat(kubectl.run("delete", "-f", file.toString()).assertOk().stdout())
         .contains("configmap \"conf\" deleted", "service \"front\" deleted");
   }
+
+  @Test
+  void deletingANamespaceDeletesItsContents() {
+    kubectl.run("create", "namespace", "doomed").assertOk();
+    kubectl.run("-n", "doomed", "create", "configmap", "inside", "--from-literal=a=b").assertOk();
+    assertThat(kubectl.run("delete", "namespace", "doomed").assertOk().stdout()).contains("namespace \"doomed\" deleted");
+    assertThat(kubectl.run("get", "namespace", "doomed").stderr()).contains("namespaces \"doomed\" not found");
+    kubectl.run("create", "namespace", "doomed").assertOk();
+    assertThat(kubectl.run("-n", "doomed", "get", "configmaps").stderr()).contains("No resources found");
+    Kubectl.Result system = kubectl.run("delete", "namespace", "kube-system");
+    assertThat(system.exitCode()).isNotZero();
+    assertThat(system.stderr()).contains("namespaces \"kube-system\" is forbidden: this namespace may not be deleted");
+  }
 }

@@ -66,7 +66,7 @@ public final class ApiHandler extends Handler.Abstract {
       java.time.InstantSource clock, java.time.Duration bookmarkInterval, String serverAddress,
       org.eclipse.jetty.websocket.server.ServerWebSocketContainer webSockets) {
     dev.skiff.apiserver.registry.NamespaceCleanup cleanup =
-        new dev.skiff.apiserver.registry.NamespaceCleanup(List.copyOf(stores.values()));
+        new dev.skiff.apiserver.registry.NamespaceCleanup(List.copyOf(stores.values()), clock);
     return new ApiHandler(authenticator, authorizer, registry, health,
         new ResourceHandler(stores, cleanup, clock, bookmarkInterval, webSockets), serverAddress);
   }

@@ -207,13 +207,7 @@ final class ResourceHandler implements AutoCloseable {
     String rv = opts.path("preconditions").path("resourceVersion").asString("");
     ResourceDefinition def = store.definition();
     if (def.group().isEmpty() && def.plural().equals("namespaces") && !dryRun) {
-      ObjectNode ns0 = store.get("", name);
-      namespaceCleanup.purge(name);
-      GenericStore.Deleted deleted = store.delete("", name, uid, rv, false);
-      ObjectNode obj = deleted.object();
-      ObjectMeta.of(obj).put("deletionTimestamp", ObjectMeta.formatTime(clock.instant()));
-      Json.objectAt(obj, "status").put("phase", "Terminating");
-      one(ex, format, store, obj.isEmpty() ? ns0 : obj, 200);
+      one(ex, format, store, namespaceCleanup.delete(store, name, uid, rv), 200);
       return;
     }
     Long grace = opts.path("gracePeriodSeconds").isNumber() ? Long.valueOf(opts.path("gracePeriodSeconds").asLong()) : null;
