@@ -93,6 +93,13 @@ class RestSemanticsTest {
       assertThat(r.statusCode()).as(c[1]).isEqualTo(400);
       assertThat(json(r).path("reason").asString()).isEqualTo("BadRequest");
     }
+    HttpResponse<String> wrongType = api.send("POST", "/api/v1/namespaces/rest/configmaps", "application/json",
+        "{\"metadata\":{\"name\":\"typed\",\"labels\":{\"a\":5}}}");
+    assertThat(wrongType.statusCode()).isEqualTo(400);
+    assertThat(json(wrongType).path("message").asString()).isEqualTo("ConfigMap in version \"v1\" cannot be handled as a"
+        + " ConfigMap: json: cannot unmarshal number into Go struct field ObjectMeta.metadata.labels of type string");
+    assertThat(api.send("POST", "/api/v1/namespaces/rest/configmaps", "application/json",
+        "{\"metadata\":{\"name\":\"typed\"},\"data\":{\"k\":true}}").statusCode()).isEqualTo(400);
     HttpResponse<String> yaml = api.send("POST", "/api/v1/namespaces/rest/configmaps", "application/yaml",
         "metadata:\n  name: from-yaml\ndata:\n  a: b\n");
     assertThat(yaml.statusCode()).isEqualTo(201);

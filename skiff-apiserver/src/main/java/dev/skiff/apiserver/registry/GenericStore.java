@@ -71,6 +71,7 @@ public final class GenericStore {
    */
   public ObjectNode create(String namespace, ObjectNode obj, boolean dryRun) {
     checkKind(obj);
+    TypeCheck.check(obj, def, strategy);
     ObjectNode meta = ObjectMeta.of(obj);
     setNamespace(namespace, meta);
     String name = ObjectMeta.name(obj);
@@ -164,6 +165,7 @@ public final class GenericStore {
       }
       ObjectNode updated = change.apply(old.deepCopy());
       checkKind(updated);
+      TypeCheck.check(updated, def, strategy);
       carryOverMetadata(updated, old, namespace, name);
       if (!statusOnly) {
         strategy.prepareForUpdate(updated, old);

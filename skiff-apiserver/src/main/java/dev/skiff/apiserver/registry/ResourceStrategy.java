@@ -48,6 +48,14 @@ public interface ResourceStrategy {
     return false;
   }
 
+  /**
+   * Dotted paths of fields that must be maps of strings ({@code data}, {@code spec.selector}):
+   * a value of another JSON type is a 400, as upstream's typed decoding makes it.
+   */
+  default List<String> stringMaps() {
+    return List.of();
+  }
+
   /** Field-selector fields beyond {@code metadata.name} and {@code metadata.namespace}. */
   default Set<String> selectableFields() {
     return Set.of();

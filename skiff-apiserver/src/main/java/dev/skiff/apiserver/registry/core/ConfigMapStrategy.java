@@ -27,6 +27,11 @@ public final class ConfigMapStrategy implements ResourceStrategy {
   }
 
   @Override
+  public List<String> stringMaps() {
+    return List.of("data", "binaryData");
+  }
+
+  @Override
   public List<FieldError> validate(ObjectNode obj) {
     List<FieldError> errors = new ArrayList<>();
     long total = 0;

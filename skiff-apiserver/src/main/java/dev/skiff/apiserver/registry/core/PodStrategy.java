@@ -116,6 +116,11 @@ public final class PodStrategy implements ResourceStrategy {
   }
 
   @Override
+  public List<String> stringMaps() {
+    return List.of("spec.nodeSelector");
+  }
+
+  @Override
   public List<FieldError> validate(ObjectNode obj) {
     List<FieldError> errors = new ArrayList<>();
     JsonNode spec = obj.path("spec");

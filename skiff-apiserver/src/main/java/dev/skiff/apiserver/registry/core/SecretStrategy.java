@@ -62,6 +62,11 @@ public final class SecretStrategy implements ResourceStrategy {
   }
 
   @Override
+  public List<String> stringMaps() {
+    return List.of("data", "stringData");
+  }
+
+  @Override
   public List<FieldError> validate(ObjectNode obj) {
     List<FieldError> errors = new ArrayList<>();
     long total = 0;

@@ -132,6 +132,11 @@ public final class ServiceStrategy implements ResourceStrategy {
   }
 
   @Override
+  public List<String> stringMaps() {
+    return List.of("spec.selector");
+  }
+
+  @Override
   public List<FieldError> validate(ObjectNode obj) {
     List<FieldError> errors = new ArrayList<>();
     JsonNode spec = obj.path("spec");
