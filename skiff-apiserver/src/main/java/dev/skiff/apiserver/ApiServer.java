@@ -15,6 +15,7 @@ import dev.skiff.apiserver.json.Json;
 import dev.skiff.apiserver.pki.ClusterPki;
 import dev.skiff.apiserver.pki.Credential;
 import dev.skiff.apiserver.pki.Kubeconfig;
+import dev.skiff.apiserver.registry.BuiltInResources;
 import dev.skiff.apiserver.registry.GenericStore;
 import dev.skiff.apiserver.registry.NamespaceLifecycle;
 import dev.skiff.apiserver.registry.ResourceStrategy;
@@ -84,7 +85,7 @@ public final class ApiServer implements AutoCloseable {
     InstantSource clock = InstantSource.system();
     NamespaceLifecycle lifecycle = new NamespaceLifecycle(config.store());
     Map<ResourceDefinition, GenericStore> stores = new LinkedHashMap<>();
-    for (ResourceStrategy s : CoreResources.strategies(config.store())) {
+    for (ResourceStrategy s : BuiltInResources.strategies(config.store())) {
       stores.put(s.definition(), new GenericStore(config.store(), s, lifecycle, clock));
     }
     ResourceRegistry registry = new ResourceRegistry(List.copyOf(stores.keySet()));

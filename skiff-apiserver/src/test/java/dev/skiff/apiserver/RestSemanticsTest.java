@@ -250,4 +250,46 @@ class RestSemanticsTest {
     assertThat(t.path("columnDefinitions").findValuesAsString("name")).containsExactly("Name", "Status", "Age");
     assertThat(t.path("rows").get(0).path("object").path("kind").asString()).isEqualTo("PartialObjectMetadata");
   }
+
+  @Test
+  void bindingAssignsAPodOnce() throws Exception {
+    assertThat(api.send("POST", "/api/v1/namespaces/rest/pods", "application/json",
+        "{\"metadata\":{\"name\":\"bind-me\"},\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"busybox\"}]}}")
+        .statusCode()).isEqualTo(201);
+    String binding = "{\"apiVersion\":\"v1\",\"kind\":\"Binding\",\"metadata\":{\"name\":\"bind-me\"},"
+        + "\"target\":{\"kind\":\"Node\",\"name\":\"node-%s\"}}";
+    HttpResponse<String> bound = api.send("POST", "/api/v1/namespaces/rest/pods/bind-me/binding", "application/json",
+        binding.formatted("a"));
+    assertThat(bound.statusCode()).isEqualTo(201);
+    assertThat(json(bound).path("status").asString()).isEqualTo("Success");
+    JsonNode pod = json(api.get("/api/v1/namespaces/rest/pods/bind-me"));
+    assertThat(pod.path("spec").path("nodeName").asString()).isEqualTo("node-a");
+    assertThat(pod.path("status").path("conditions").get(0).path("type").asString()).isEqualTo("PodScheduled");
+    HttpResponse<String> again = api.send("POST", "/api/v1/namespaces/rest/pods/bind-me/binding", "application/json",
+        binding.formatted("b"));
+    assertThat(again.statusCode()).isEqualTo(409);
+    assertThat(json(again).path("message").asString()).contains("pod bind-me is already assigned to node \"node-a\"");
+    // a bound pod is deleted gracefully: it stays, marked, until its node's agent finishes it
+    HttpResponse<String> deleted = api.send("DELETE", "/api/v1/namespaces/rest/pods/bind-me", null, null);
+    assertThat(deleted.statusCode()).isEqualTo(200);
+    assertThat(json(deleted).path("metadata").path("deletionGracePeriodSeconds").asLong()).isEqualTo(30);
+    assertThat(api.get("/api/v1/namespaces/rest/pods/bind-me").statusCode()).isEqualTo(200);
+    assertThat(api.send("DELETE", "/api/v1/namespaces/rest/pods/bind-me?gracePeriodSeconds=0", null, null).statusCode())
+        .isEqualTo(200);
+    assertThat(api.get("/api/v1/namespaces/rest/pods/bind-me").statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void groupsAreServedUnderApis() throws Exception {
+    HttpResponse<String> created = api.send("POST", "/apis/coordination.k8s.io/v1/namespaces/rest/leases",
+        "application/json", "{\"metadata\":{\"name\":\"leader\"},\"spec\":{\"holderIdentity\":\"me\"}}");
+    assertThat(created.statusCode()).isEqualTo(201);
+    assertThat(json(created).path("apiVersion").asString()).isEqualTo("coordination.k8s.io/v1");
+    assertThat(json(api.get("/apis")).path("groups").get(0).path("name").asString()).isEqualTo("coordination.k8s.io");
+    JsonNode agg = json(api.get("/apis", "Accept", "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList"));
+    assertThat(agg.path("items").get(0).path("metadata").path("name").asString()).isEqualTo("coordination.k8s.io");
+    HttpResponse<String> missing = api.get("/apis/coordination.k8s.io/v1/namespaces/rest/leases/nope");
+    assertThat(json(missing).path("message").asString()).isEqualTo("leases.coordination.k8s.io \"nope\" not found");
+    assertThat(json(missing).path("details").path("group").asString()).isEqualTo("coordination.k8s.io");
+  }
 }

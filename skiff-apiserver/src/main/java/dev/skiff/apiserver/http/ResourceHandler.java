@@ -10,6 +10,7 @@ import dev.skiff.apiserver.registry.GenericStore;
 import dev.skiff.apiserver.registry.ListOptions;
 import dev.skiff.apiserver.registry.ListResult;
 import dev.skiff.apiserver.registry.NamespaceCleanup;
+import dev.skiff.apiserver.registry.core.PodBinding;
 import dev.skiff.apiserver.registry.Patches;
 import dev.skiff.apiserver.registry.ResourceLister;
 import dev.skiff.apiserver.registry.ResourceWatch;
@@ -97,6 +98,15 @@ final class ResourceHandler implements AutoCloseable {
   private void handleSubresource(Exchange ex, RequestInfo info, ResourceDefinition def, GenericStore store, String ns)
       throws IOException {
     boolean known = def.subresources().stream().anyMatch(s -> s.name().equals(info.subresource()));
+    if (known && info.subresource().equals("binding") && info.verb().equals("create")) {
+      JsonNode binding = RequestBodies.object(ex.header("Content-Type"), ex.body());
+      new PodBinding(store, clock).bind(ns, info.name(), binding);
+      ObjectNode status = Json.object().put("kind", "Status").put("apiVersion", "v1");
+      status.putObject("metadata");
+      status.put("status", "Success").put("code", 201);
+      ex.reply(201, "application/json", Json.write(status));
+      return;
+    }
     if (!known || !info.subresource().equals("status")) {
       throw StatusError.pathNotFound();
     }

@@ -204,6 +204,22 @@ public final class GenericStore {
     throw StatusError.conflict(def.group(), def.plural(), name, "too many concurrent writes; try again");
   }
 
+  /**
+   * Writes {@code change(current)} with a CAS on the mod revision, retrying on concurrent writes,
+   * without the strategy's hooks: for transitions the server makes itself below validation, as
+   * upstream's storage does for pod bindings. {@code change} may throw a {@link StatusError}.
+   */
+  public ObjectNode systemUpdate(String namespace, String name, UnaryOperator<ObjectNode> change) {
+    for (int attempt = 0; attempt < MAX_CAS_RETRIES; attempt++) {
+      KeyValue kv = current(namespace, name);
+      ObjectNode updated = change.apply(codec.decode(kv));
+      if (store.update(codec.key(namespace, name), codec.encode(updated), kv.modRevision()) instanceof WriteResult.Written w) {
+        return codec.decode(w.kv());
+      }
+    }
+    throw StatusError.conflict(def.group(), def.plural(), name, "too many concurrent writes; try again");
+  }
+
   private void carryOverMetadata(ObjectNode updated, ObjectNode old, String namespace, String name) {
     ObjectNode meta = ObjectMeta.of(updated);
     JsonNode oldMeta = old.path("metadata");
