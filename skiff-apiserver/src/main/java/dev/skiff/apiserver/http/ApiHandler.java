@@ -79,7 +79,8 @@ public final class ApiHandler extends Handler.Abstract {
   @Override
   public boolean handle(Request request, Response response, Callback callback) {
     Exchange ex = new Exchange(request, response, callback);
-    LOG.debug("{} {}?{} accept={}", ex.method(), ex.path(), request.getHttpURI().getQuery(), ex.header("Accept"));
+    LOG.debug("{} {} {}?{} accept={}", request.getConnectionMetaData().getProtocol(), ex.method(), ex.path(),
+        request.getHttpURI().getQuery(), ex.header("Accept"));
     try {
       serve(ex);
     } catch (StatusError e) {

@@ -285,6 +285,10 @@ final class ResourceHandler implements AutoCloseable {
       throw StatusError.badRequest("invalid number in query: " + e.getMessage());
     }
     Duration timeout = timeoutSeconds > 0 ? Duration.ofSeconds(timeoutSeconds) : MAX_WATCH;
+    if (timeoutSeconds <= 0 && !ex.query("timeout").isEmpty()) {
+      // upstream's request timeout (a Go duration) also bounds a watch that names no timeoutSeconds
+      timeout = goDuration(ex.query("timeout"));
+    }
     if (timeout.compareTo(MAX_WATCH) > 0) {
       timeout = MAX_WATCH;
     }
@@ -296,6 +300,28 @@ final class ResourceHandler implements AutoCloseable {
     return new ListOptions(LabelSelector.parse(ex.query("labelSelector")), FieldSelector.parse(ex.query("fieldSelector")),
         limit, ex.query("continue"), ex.query("resourceVersion"), match,
         ex.query("allowWatchBookmarks").equals("true"), sendInitial.isEmpty() ? null : sendInitial.equals("true"), timeout);
+  }
+
+  /** Parses a Go duration such as {@code 32s}, {@code 1m30s} or {@code 500ms}. */
+  static Duration goDuration(String s) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|h|m|s)").matcher(s);
+    Duration total = Duration.ZERO;
+    int end = 0;
+    while (m.find() && m.start() == end) {
+      double v = Double.parseDouble(m.group(1));
+      long nanos = (long) (v * switch (m.group(2)) {
+        case "h" -> 3.6e12;
+        case "m" -> 6e10;
+        case "s" -> 1e9;
+        default -> 1e6;
+      });
+      total = total.plusNanos(nanos);
+      end = m.end();
+    }
+    if (end != s.length() || end == 0) {
+      throw StatusError.badRequest("invalid timeout: time: invalid duration \"" + s + "\"");
+    }
+    return total;
   }
 
   @Override
