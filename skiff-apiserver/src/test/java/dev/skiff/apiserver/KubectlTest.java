@@ -285,4 +285,26 @@ class KubectlTest {
     assertThat(system.exitCode()).isNotZero();
     assertThat(system.stderr()).contains("namespaces \"kube-system\" is forbidden: this namespace may not be deleted");
   }
+
+  @Test
+  void serverSideApplyCreatesThenUpdates() throws Exception {
+    kubectl.run("create", "namespace", "ssa").assertOk();
+    Path file = dir.resolve("ssa.yaml");
+    String manifest = """
+        apiVersion: v1
+        kind: ConfigMap
+        metadata:
+          name: ssa-conf
+          namespace: ssa
+        data:
+          mode: %s
+        """;
+    Files.writeString(file, manifest.formatted("one"));
+    assertThat(kubectl.run("apply", "--server-side", "-f", file.toString()).assertOk().stdout())
+        .contains("configmap/ssa-conf serverside-applied");
+    Files.writeString(file, manifest.formatted("two"));
+    kubectl.run("apply", "--server-side", "-f", file.toString()).assertOk();
+    assertThat(kubectl.run("-n", "ssa", "get", "cm", "ssa-conf", "-o", "jsonpath={.data.mode}").assertOk().stdout())
+        .isEqualTo("two");
+  }
 }

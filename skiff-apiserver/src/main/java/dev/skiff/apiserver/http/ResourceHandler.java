@@ -76,6 +76,10 @@ final class ResourceHandler implements AutoCloseable {
         one(ex, format, store, store.update(ns, info.name(), body, dryRun), 200);
       }
       case "patch" -> {
+        if (MediaType.parse(ex.header("Content-Type")).essence().equals("application/apply-patch+yaml")) {
+          apply(ex, format, store, ns, info.name(), dryRun);
+          return;
+        }
         Patches.Type type = RequestBodies.patchType(ex.header("Content-Type"));
         JsonNode patch = RequestBodies.parse(ex.body(), false);
         String rv = patch.path("metadata").path("resourceVersion").asString("");
@@ -93,6 +97,50 @@ final class ResourceHandler implements AutoCloseable {
       case "deletecollection" -> deleteCollection(ex, format, store, ns, dryRun);
       default -> throw StatusError.methodNotSupported(def.group(), def.plural(), verb);
     }
+  }
+
+  /**
+   * Server-side apply, simplified: creates the object from the applied configuration when it is
+   * missing, else merges the configuration into it as a strategic merge patch. Field ownership
+   * (managedFields, conflicts, removal of fields a manager stopped applying) is not tracked yet.
+   */
+  private void apply(Exchange ex, OutputFormat format, GenericStore store, String ns, String name, boolean dryRun)
+      throws IOException {
+    if (ex.query("fieldManager").isEmpty()) {
+      throw StatusError.invalid("meta.k8s.io", "PatchOptions", "", List.of(
+          dev.skiff.apiserver.api.FieldError.required("fieldManager", "is required for apply patch")));
+    }
+    JsonNode applied = RequestBodies.parse(ex.body(), true);
+    if (!(applied instanceof ObjectNode config)) {
+      throw StatusError.badRequest("the applied configuration is not an object");
+    }
+    String bodyName = ObjectMeta.name(config);
+    if (!bodyName.isEmpty() && !bodyName.equals(name)) {
+      throw StatusError.badRequest("the name of the object (%s) does not match the name on the URL (%s)".formatted(bodyName, name));
+    }
+    ObjectMeta.of(config).put("name", name);
+    try {
+      store.get(ns, name);
+    } catch (StatusError e) {
+      if (e.code() != 404) {
+        throw e;
+      }
+      try {
+        one(ex, format, store, store.create(ns, config, dryRun), 201);
+        return;
+      } catch (StatusError raced) {
+        if (raced.code() != 409 || !"AlreadyExists".equals(raced.reason())) {
+          throw raced;
+        }
+      }
+    }
+    String rv = config.path("metadata").path("resourceVersion").asString("");
+    ObjectNode merged = store.guaranteedUpdate(ns, name, rv, dryRun, old -> {
+      JsonNode out = Patches.apply(Patches.Type.STRATEGIC_MERGE_PATCH, old, config);
+      ObjectMeta.of((ObjectNode) out).remove("resourceVersion");
+      return (ObjectNode) out;
+    });
+    one(ex, format, store, merged, 200);
   }
 
   private void handleSubresource(Exchange ex, RequestInfo info, ResourceDefinition def, GenericStore store, String ns)
