@@ -31,8 +31,6 @@ import tools.jackson.databind.node.ObjectNode;
  * format. Thread-safe; holds no per-request state.
  */
 final class ResourceHandler implements AutoCloseable {
-  private static final Duration MAX_WATCH = Duration.ofMinutes(30);
-
   private final Map<ResourceDefinition, GenericStore> stores;
   private final NamespaceCleanup namespaceCleanup;
   private final InstantSource clock;
@@ -77,7 +75,7 @@ final class ResourceHandler implements AutoCloseable {
       }
       case "patch" -> {
         if (MediaType.parse(ex.header("Content-Type")).essence().equals("application/apply-patch+yaml")) {
-          apply(ex, format, store, ns, info.name(), dryRun);
+          ServerSideApply.apply(ex, format, store, ns, info.name(), dryRun, this::one);
           return;
         }
         Patches.Type type = RequestBodies.patchType(ex.header("Content-Type"));
@@ -97,50 +95,6 @@ final class ResourceHandler implements AutoCloseable {
       case "deletecollection" -> deleteCollection(ex, format, store, ns, dryRun);
       default -> throw StatusError.methodNotSupported(def.group(), def.plural(), verb);
     }
-  }
-
-  /**
-   * Server-side apply, simplified: creates the object from the applied configuration when it is
-   * missing, else merges the configuration into it as a strategic merge patch. Field ownership
-   * (managedFields, conflicts, removal of fields a manager stopped applying) is not tracked yet.
-   */
-  private void apply(Exchange ex, OutputFormat format, GenericStore store, String ns, String name, boolean dryRun)
-      throws IOException {
-    if (ex.query("fieldManager").isEmpty()) {
-      throw StatusError.invalid("meta.k8s.io", "PatchOptions", "", List.of(
-          dev.skiff.apiserver.api.FieldError.required("fieldManager", "is required for apply patch")));
-    }
-    JsonNode applied = RequestBodies.parse(ex.body(), true);
-    if (!(applied instanceof ObjectNode config)) {
-      throw StatusError.badRequest("the applied configuration is not an object");
-    }
-    String bodyName = ObjectMeta.name(config);
-    if (!bodyName.isEmpty() && !bodyName.equals(name)) {
-      throw StatusError.badRequest("the name of the object (%s) does not match the name on the URL (%s)".formatted(bodyName, name));
-    }
-    ObjectMeta.of(config).put("name", name);
-    try {
-      store.get(ns, name);
-    } catch (StatusError e) {
-      if (e.code() != 404) {
-        throw e;
-      }
-      try {
-        one(ex, format, store, store.create(ns, config, dryRun), 201);
-        return;
-      } catch (StatusError raced) {
-        if (raced.code() != 409 || !"AlreadyExists".equals(raced.reason())) {
-          throw raced;
-        }
-      }
-    }
-    String rv = config.path("metadata").path("resourceVersion").asString("");
-    ObjectNode merged = store.guaranteedUpdate(ns, name, rv, dryRun, old -> {
-      JsonNode out = Patches.apply(Patches.Type.STRATEGIC_MERGE_PATCH, old, config);
-      ObjectMeta.of((ObjectNode) out).remove("resourceVersion");
-      return (ObjectNode) out;
-    });
-    one(ex, format, store, merged, 200);
   }
 
   private void handleSubresource(Exchange ex, RequestInfo info, ResourceDefinition def, GenericStore store, String ns)
@@ -181,10 +135,10 @@ final class ResourceHandler implements AutoCloseable {
     }
   }
 
-  private void one(Exchange ex, OutputFormat format, GenericStore store, ObjectNode obj, int status) {
+  void one(Exchange ex, OutputFormat format, GenericStore store, ObjectNode obj, int status) {
     JsonNode out = switch (format) {
       case TABLE -> TableConvertor.table(store.strategy(), List.of(obj), ObjectMeta.resourceVersion(obj), "", null,
-          include(ex), clock.instant(), true);
+          QueryOptions.include(ex), clock.instant(), true);
       case PARTIAL_METADATA -> TableConvertor.partialMetadata(obj);
       default -> obj;
     };
@@ -192,12 +146,12 @@ final class ResourceHandler implements AutoCloseable {
   }
 
   private void list(Exchange ex, OutputFormat format, GenericStore store, String ns) {
-    ListResult result = new ResourceLister(store).list(ns, listOptions(ex));
+    ListResult result = new ResourceLister(store).list(ns, QueryOptions.listOptions(ex));
     String rv = Long.toString(result.revision());
     JsonNode out;
     if (format == OutputFormat.TABLE) {
       out = TableConvertor.table(store.strategy(), result.items(), rv, result.continueToken(),
-          result.remainingItemCount(), include(ex), clock.instant(), true);
+          result.remainingItemCount(), QueryOptions.include(ex), clock.instant(), true);
     } else {
       ObjectNode list = Json.object();
       if (format == OutputFormat.PARTIAL_METADATA) {
@@ -228,7 +182,7 @@ final class ResourceHandler implements AutoCloseable {
 
   private void watch(Exchange ex, OutputFormat format, GenericStore store, String ns, RequestInfo info)
       throws IOException {
-    ListOptions options = listOptions(ex);
+    ListOptions options = QueryOptions.listOptions(ex);
     if (!info.name().isEmpty()) {
       // GET .../watch/RESOURCE/NAME: a watch on one object, as a field selector on its name
       options = new ListOptions(options.labelSelector(),
@@ -237,7 +191,7 @@ final class ResourceHandler implements AutoCloseable {
           options.sendInitialEvents(), options.timeout());
     }
     ResourceWatch watch = new ResourceWatch(store, ns, options, bookmarkInterval);
-    WatchStreamer.Encoding encoding = new WatchStreamer.Encoding(store.strategy(), format, include(ex));
+    WatchStreamer.Encoding encoding = new WatchStreamer.Encoding(store.strategy(), format, QueryOptions.include(ex));
     if (WatchStreamer.wantsWebSocket(ex)) {
       try {
         if (watches.serveWebSocket(ex, watch, encoding, options.timeout())) {
@@ -293,7 +247,7 @@ final class ResourceHandler implements AutoCloseable {
   }
 
   private void deleteCollection(Exchange ex, OutputFormat format, GenericStore store, String ns, boolean dryRun) {
-    ListResult result = new ResourceLister(store).list(ns, listOptions(ex));
+    ListResult result = new ResourceLister(store).list(ns, QueryOptions.listOptions(ex));
     ObjectNode list = Json.object().put("kind", store.definition().listKind())
         .put("apiVersion", store.definition().apiVersion());
     list.putObject("metadata").put("resourceVersion", Long.toString(result.revision()));
@@ -309,67 +263,6 @@ final class ResourceHandler implements AutoCloseable {
       }
     }
     ex.reply(200, format.contentType(), format.encode(list));
-  }
-
-  private static TableConvertor.IncludeObject include(Exchange ex) {
-    try {
-      return TableConvertor.IncludeObject.parse(ex.query("includeObject"));
-    } catch (IllegalArgumentException e) {
-      throw StatusError.badRequest("includeObject: unsupported value: \"" + ex.query("includeObject") + "\"");
-    }
-  }
-
-  static ListOptions listOptions(Exchange ex) {
-    int limit = 0;
-    long timeoutSeconds = 0;
-    try {
-      if (!ex.query("limit").isEmpty()) {
-        limit = (int) Math.max(0, Math.min(Integer.MAX_VALUE, Long.parseLong(ex.query("limit"))));
-      }
-      if (!ex.query("timeoutSeconds").isEmpty()) {
-        timeoutSeconds = Long.parseLong(ex.query("timeoutSeconds"));
-      }
-    } catch (NumberFormatException e) {
-      throw StatusError.badRequest("invalid number in query: " + e.getMessage());
-    }
-    Duration timeout = timeoutSeconds > 0 ? Duration.ofSeconds(timeoutSeconds) : MAX_WATCH;
-    if (timeoutSeconds <= 0 && !ex.query("timeout").isEmpty()) {
-      // upstream's request timeout (a Go duration) also bounds a watch that names no timeoutSeconds
-      timeout = goDuration(ex.query("timeout"));
-    }
-    if (timeout.compareTo(MAX_WATCH) > 0) {
-      timeout = MAX_WATCH;
-    }
-    String sendInitial = ex.query("sendInitialEvents");
-    String match = ex.query("resourceVersionMatch");
-    if (!match.isEmpty() && !match.equals("Exact") && !match.equals("NotOlderThan")) {
-      throw StatusError.badRequest("resourceVersionMatch: Unsupported value: \"" + match + "\"");
-    }
-    return new ListOptions(LabelSelector.parse(ex.query("labelSelector")), FieldSelector.parse(ex.query("fieldSelector")),
-        limit, ex.query("continue"), ex.query("resourceVersion"), match,
-        ex.query("allowWatchBookmarks").equals("true"), sendInitial.isEmpty() ? null : sendInitial.equals("true"), timeout);
-  }
-
-  /** Parses a Go duration such as {@code 32s}, {@code 1m30s} or {@code 500ms}. */
-  static Duration goDuration(String s) {
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|h|m|s)").matcher(s);
-    Duration total = Duration.ZERO;
-    int end = 0;
-    while (m.find() && m.start() == end) {
-      double v = Double.parseDouble(m.group(1));
-      long nanos = (long) (v * switch (m.group(2)) {
-        case "h" -> 3.6e12;
-        case "m" -> 6e10;
-        case "s" -> 1e9;
-        default -> 1e6;
-      });
-      total = total.plusNanos(nanos);
-      end = m.end();
-    }
-    if (end != s.length() || end == 0) {
-      throw StatusError.badRequest("invalid timeout: time: invalid duration \"" + s + "\"");
-    }
-    return total;
   }
 
   @Override

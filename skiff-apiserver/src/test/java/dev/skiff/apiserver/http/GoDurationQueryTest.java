@@ -10,11 +10,11 @@ import org.junit.jupiter.api.Test;
 class GoDurationQueryTest {
   @Test
   void parsesTheTimeoutQueryParameter() {
-    assertThat(ResourceHandler.goDuration("32s")).isEqualTo(Duration.ofSeconds(32));
-    assertThat(ResourceHandler.goDuration("1m30s")).isEqualTo(Duration.ofSeconds(90));
-    assertThat(ResourceHandler.goDuration("500ms")).isEqualTo(Duration.ofMillis(500));
-    assertThat(ResourceHandler.goDuration("1h")).isEqualTo(Duration.ofHours(1));
-    assertThatThrownBy(() -> ResourceHandler.goDuration("soon")).isInstanceOf(StatusError.class);
-    assertThatThrownBy(() -> ResourceHandler.goDuration("5x")).isInstanceOf(StatusError.class);
+    assertThat(QueryOptions.goDuration("32s")).isEqualTo(Duration.ofSeconds(32));
+    assertThat(QueryOptions.goDuration("1m30s")).isEqualTo(Duration.ofSeconds(90));
+    assertThat(QueryOptions.goDuration("500ms")).isEqualTo(Duration.ofMillis(500));
+    assertThat(QueryOptions.goDuration("1h")).isEqualTo(Duration.ofHours(1));
+    assertThatThrownBy(() -> QueryOptions.goDuration("soon")).isInstanceOf(StatusError.class);
+    assertThatThrownBy(() -> QueryOptions.goDuration("5x")).isInstanceOf(StatusError.class);
   }
 }
