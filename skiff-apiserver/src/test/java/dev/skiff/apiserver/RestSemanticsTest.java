@@ -292,4 +292,30 @@ class RestSemanticsTest {
     assertThat(json(missing).path("message").asString()).isEqualTo("leases.coordination.k8s.io \"nope\" not found");
     assertThat(json(missing).path("details").path("group").asString()).isEqualTo("coordination.k8s.io");
   }
+
+  @Test
+  void statusChangesOnlyThroughTheStatusSubresource() throws Exception {
+    assertThat(api.send("POST", "/api/v1/namespaces/rest/pods", "application/json",
+        "{\"metadata\":{\"name\":\"st\"},\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"busybox:1.36\"}]},"
+            + "\"status\":{\"phase\":\"Running\"}}").statusCode()).isEqualTo(201);
+    assertThat(json(api.get("/api/v1/namespaces/rest/pods/st")).path("status").path("phase").asString()).isEqualTo("Pending");
+    HttpResponse<String> viaMain = api.send("PATCH", "/api/v1/namespaces/rest/pods/st", "application/merge-patch+json",
+        "{\"status\":{\"phase\":\"Running\"},\"metadata\":{\"labels\":{\"x\":\"y\"}}}");
+    assertThat(json(viaMain).path("status").path("phase").asString()).isEqualTo("Pending");
+    assertThat(json(viaMain).path("metadata").path("labels").path("x").asString()).isEqualTo("y");
+    HttpResponse<String> viaStatus = api.send("PATCH", "/api/v1/namespaces/rest/pods/st/status",
+        "application/merge-patch+json", "{\"status\":{\"phase\":\"Running\",\"podIP\":\"10.42.0.5\"},"
+            + "\"spec\":{\"nodeName\":\"ignored\"}}");
+    assertThat(viaStatus.statusCode()).isEqualTo(200);
+    assertThat(json(viaStatus).path("status").path("podIP").asString()).isEqualTo("10.42.0.5");
+    assertThat(json(viaStatus).path("spec").has("nodeName")).isFalse();
+    HttpResponse<String> specChange = api.send("PATCH", "/api/v1/namespaces/rest/pods/st", "application/merge-patch+json",
+        "{\"spec\":{\"restartPolicy\":\"Never\"}}");
+    assertThat(specChange.statusCode()).isEqualTo(422);
+    assertThat(json(specChange).path("message").asString()).contains("pod updates may not change fields other than");
+    HttpResponse<String> tooBig = api.send("POST", "/api/v1/namespaces/rest/pods", "application/json",
+        "{\"metadata\":{\"name\":\"big\",\"labels\":{\"a\":\"b\"}},\"spec\":{\"containers\":[{\"name\":\"c\","
+            + "\"image\":\"busybox\",\"args\":[\"" + "x".repeat(2_000_000) + "\"]}]}}");
+    assertThat(tooBig.statusCode()).isEqualTo(413);
+  }
 }

@@ -87,6 +87,8 @@ public final class ApiHandler extends Handler.Abstract {
       replyError(ex, e);
     } catch (JacksonException e) {
       replyError(ex, StatusError.badRequest(e.getOriginalMessage()));
+    } catch (dev.skiff.storage.ValueTooLargeException e) {
+      replyError(ex, new StatusError(413, "RequestEntityTooLarge", "Request entity too large: " + e.getMessage(), null));
     } catch (StoreException e) {
       LOG.warn("storage failure on {} {}: {}", ex.method(), ex.path(), e.toString());
       replyError(ex, StatusError.internal(e.getMessage()));
