@@ -307,4 +307,23 @@ class KubectlTest {
     assertThat(kubectl.run("-n", "ssa", "get", "cm", "ssa-conf", "-o", "jsonpath={.data.mode}").assertOk().stdout())
         .isEqualTo("two");
   }
+
+  @Test
+  void unknownFieldsAreRefusedOrWarnedAbout() throws Exception {
+    Path file = dir.resolve("typo.yaml");
+    Files.writeString(file, """
+        apiVersion: v1
+        kind: ConfigMap
+        metadata:
+          name: typo
+          labelz: {a: b}
+        dta:
+          k: v
+        """);
+    Kubectl.Result strict = kubectl.run("create", "-f", file.toString());
+    assertThat(strict.exitCode()).isNotZero();
+    assertThat(strict.stderr()).contains("strict decoding error: unknown field \"dta\", unknown field \"metadata.labelz\"");
+    Kubectl.Result warn = kubectl.run("create", "--validate=warn", "-f", file.toString()).assertOk();
+    assertThat(warn.stderr()).contains("Warning: unknown field \"dta\"");
+  }
 }

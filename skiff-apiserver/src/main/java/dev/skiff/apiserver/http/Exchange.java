@@ -81,6 +81,11 @@ public final class Exchange {
     }
   }
 
+  /** Adds a {@code Warning} header (code 299), which kubectl prints as "Warning: MESSAGE". */
+  public void addWarning(String message) {
+    response.getHeaders().add("Warning", "299 - \"" + message.replace("\\", "\\\\").replace("\"", "\\\"") + "\"");
+  }
+
   public boolean answered() {
     return answered;
   }

@@ -15,7 +15,8 @@ import tools.jackson.databind.node.ObjectNode;
  */
 final class RequestBodies {
   /** Immutable: the schema is read once and never changes. */
-  private static final ProtobufDecoder PROTOBUF = new ProtobufDecoder(ProtoSchema.builtIn());
+  static final ProtoSchema SCHEMA = ProtoSchema.builtIn();
+  private static final ProtobufDecoder PROTOBUF = new ProtobufDecoder(SCHEMA);
 
   private RequestBodies() {}
 

@@ -36,6 +36,7 @@ final class ResourceHandler implements AutoCloseable {
   private final InstantSource clock;
   private final Duration bookmarkInterval;
   private final WatchStreamer watches;
+  private final FieldValidation fieldValidation = new FieldValidation(RequestBodies.SCHEMA);
 
   ResourceHandler(Map<ResourceDefinition, GenericStore> stores, NamespaceCleanup namespaceCleanup,
       InstantSource clock, Duration bookmarkInterval,
@@ -67,10 +68,12 @@ final class ResourceHandler implements AutoCloseable {
       case "watch" -> watch(ex, format, store, ns, info);
       case "create" -> {
         ObjectNode body = RequestBodies.object(ex.header("Content-Type"), ex.body());
+        fieldValidation.check(ex, body, def);
         one(ex, format, store, store.create(ns, body, dryRun), 201);
       }
       case "update" -> {
         ObjectNode body = RequestBodies.object(ex.header("Content-Type"), ex.body());
+        fieldValidation.check(ex, body, def);
         one(ex, format, store, store.update(ns, info.name(), body, dryRun), 200);
       }
       case "patch" -> {
