@@ -1,6 +1,7 @@
 package dev.skiff.apiserver.api;
 
 import dev.skiff.apiserver.json.Json;
+import java.util.List;
 import java.util.Objects;
 import tools.jackson.databind.JsonNode;
 
@@ -53,7 +54,7 @@ public record FieldError(Type type, String field, JsonNode badValue, String deta
     return new FieldError(Type.INVALID, field, value, detail);
   }
 
-  public static FieldError notSupported(String field, String value, java.util.List<String> supported) {
+  public static FieldError notSupported(String field, String value, List<String> supported) {
     StringBuilder d = new StringBuilder("supported values: ");
     for (int i = 0; i < supported.size(); i++) {
       d.append(i == 0 ? "" : ", ").append('"').append(supported.get(i)).append('"');

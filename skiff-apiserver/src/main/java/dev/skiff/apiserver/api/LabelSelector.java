@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -115,7 +116,7 @@ public record LabelSelector(List<Requirement> requirements) {
     if (p.startsWith("!")) {
       return new Requirement(key(p.substring(1).strip(), whole), Operator.DOES_NOT_EXIST, Set.of());
     }
-    java.util.regex.Matcher set = Pattern.compile("^(\\S+)\\s+(in|notin)\\s*\\((.*)\\)$").matcher(p);
+    Matcher set = Pattern.compile("^(\\S+)\\s+(in|notin)\\s*\\((.*)\\)$").matcher(p);
     if (set.matches()) {
       Set<String> values = new TreeSet<>();
       for (String v : set.group(3).split(",", -1)) {

@@ -1,5 +1,6 @@
 package dev.skiff.apiserver.authn;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -27,7 +28,7 @@ public record UserInfo(String name, String uid, List<String> groups) {
     if (groups.contains(AUTHENTICATED)) {
       return this;
     }
-    List<String> g = new java.util.ArrayList<>(groups);
+    List<String> g = new ArrayList<>(groups);
     g.add(AUTHENTICATED);
     return new UserInfo(name, uid, g);
   }

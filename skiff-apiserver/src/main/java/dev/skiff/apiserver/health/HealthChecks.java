@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 /**
  * The named checks behind {@code /healthz}, {@code /livez} and {@code /readyz}, printed as upstream
@@ -23,7 +24,7 @@ public final class HealthChecks {
   public HealthChecks(List<Check> liveness, List<Check> readinessOnly) {
     byEndpoint.put("healthz", List.copyOf(liveness));
     byEndpoint.put("livez", List.copyOf(liveness));
-    byEndpoint.put("readyz", java.util.stream.Stream.concat(liveness.stream(), readinessOnly.stream()).toList());
+    byEndpoint.put("readyz", Stream.concat(liveness.stream(), readinessOnly.stream()).toList());
   }
 
   /**

@@ -9,15 +9,19 @@ import dev.skiff.apiserver.authz.AuthorizationAttributes;
 import dev.skiff.apiserver.authz.Authorizer;
 import dev.skiff.apiserver.authz.Decision;
 import dev.skiff.apiserver.discovery.DiscoveryDocuments;
+import dev.skiff.apiserver.discovery.OpenApiDocuments;
 import dev.skiff.apiserver.discovery.ResourceDefinition;
 import dev.skiff.apiserver.discovery.ResourceRegistry;
 import dev.skiff.apiserver.health.HealthChecks;
 import dev.skiff.apiserver.json.Json;
+import dev.skiff.apiserver.registry.GenericStore;
+import dev.skiff.apiserver.registry.NamespaceCleanup;
 import dev.skiff.storage.StoreException;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -26,6 +30,7 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.websocket.server.ServerWebSocketContainer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
@@ -43,7 +48,7 @@ public final class ApiHandler extends Handler.Abstract {
   private final Authorizer authorizer;
   private final ResourceRegistry registry;
   private final DiscoveryDocuments discovery;
-  private final dev.skiff.apiserver.discovery.OpenApiDocuments openapi;
+  private final OpenApiDocuments openapi;
   private final HealthChecks health;
   private final ResourceHandler resources;
   private final String serverAddress;
@@ -54,7 +59,7 @@ public final class ApiHandler extends Handler.Abstract {
     this.authorizer = Objects.requireNonNull(authorizer, "authorizer");
     this.registry = Objects.requireNonNull(registry, "registry");
     this.discovery = new DiscoveryDocuments(registry);
-    this.openapi = new dev.skiff.apiserver.discovery.OpenApiDocuments(registry);
+    this.openapi = new OpenApiDocuments(registry);
     this.health = Objects.requireNonNull(health, "health");
     this.resources = Objects.requireNonNull(resources, "resources");
     this.serverAddress = serverAddress;
@@ -62,11 +67,11 @@ public final class ApiHandler extends Handler.Abstract {
 
   /** The handler over {@code stores}, one per registered resource. */
   public static ApiHandler create(Authenticator authenticator, Authorizer authorizer, ResourceRegistry registry,
-      HealthChecks health, java.util.Map<ResourceDefinition, dev.skiff.apiserver.registry.GenericStore> stores,
+      HealthChecks health, Map<ResourceDefinition, GenericStore> stores,
       java.time.InstantSource clock, java.time.Duration bookmarkInterval, String serverAddress,
-      org.eclipse.jetty.websocket.server.ServerWebSocketContainer webSockets) {
-    dev.skiff.apiserver.registry.NamespaceCleanup cleanup =
-        new dev.skiff.apiserver.registry.NamespaceCleanup(List.copyOf(stores.values()), clock);
+      ServerWebSocketContainer webSockets) {
+    NamespaceCleanup cleanup =
+        new NamespaceCleanup(List.copyOf(stores.values()), clock);
     return new ApiHandler(authenticator, authorizer, registry, health,
         new ResourceHandler(stores, cleanup, clock, bookmarkInterval, webSockets), serverAddress);
   }

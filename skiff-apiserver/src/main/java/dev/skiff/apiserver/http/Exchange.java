@@ -1,5 +1,6 @@
 package dev.skiff.apiserver.http;
 
+import dev.skiff.apiserver.api.StatusError;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -7,12 +8,16 @@ import java.nio.ByteBuffer;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
+import org.eclipse.jetty.util.FutureCallback;
+import org.eclipse.jetty.websocket.server.ServerWebSocketContainer;
+import org.eclipse.jetty.websocket.server.WebSocketCreator;
 
 /**
  * One HTTP request and its response, over Jetty's core API: the few things the API handlers need
@@ -74,7 +79,7 @@ public final class Exchange {
     try (InputStream in = Content.Source.asInputStream(request)) {
       byte[] b = in.readNBytes(MAX_BODY + 1);
       if (b.length > MAX_BODY) {
-        throw new dev.skiff.apiserver.api.StatusError(413, "RequestEntityTooLarge",
+        throw new StatusError(413, "RequestEntityTooLarge",
             "the request body is too large", null);
       }
       return b;
@@ -110,10 +115,10 @@ public final class Exchange {
     response.getHeaders().put("Cache-Control", "no-cache, private");
     // Send the headers now: clients (fabric8's informers) count a watch as started only once
     // they have them, and an idle watch may write nothing for a long time.
-    org.eclipse.jetty.util.FutureCallback committed = new org.eclipse.jetty.util.FutureCallback();
+    FutureCallback committed = new FutureCallback();
     response.write(false, ByteBuffer.allocate(0), committed);
     try {
-      committed.get(10, java.util.concurrent.TimeUnit.SECONDS);
+      committed.get(10, TimeUnit.SECONDS);
     } catch (Exception e) {
       throw new IOException("could not start the response stream", e);
     }
@@ -147,8 +152,8 @@ public final class Exchange {
    * Upgrades this request to a WebSocket whose endpoint {@code creator} makes; false when the
    * request is not a valid upgrade.
    */
-  public boolean upgrade(org.eclipse.jetty.websocket.server.ServerWebSocketContainer container,
-      org.eclipse.jetty.websocket.server.WebSocketCreator creator) {
+  public boolean upgrade(ServerWebSocketContainer container,
+      WebSocketCreator creator) {
     boolean upgraded = container.upgrade(creator, request, response, callback);
     answered = upgraded;
     return upgraded;

@@ -6,6 +6,8 @@ import dev.skiff.apiserver.api.StatusError;
 import dev.skiff.apiserver.registry.ListOptions;
 import dev.skiff.apiserver.registry.TableConvertor;
 import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Reads the query parameters of list, watch and get requests into their option records, with
@@ -58,7 +60,7 @@ final class QueryOptions {
 
   /** Parses a Go duration such as {@code 32s}, {@code 1m30s} or {@code 500ms}. */
   static Duration goDuration(String s) {
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|h|m|s)").matcher(s);
+    Matcher m = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|h|m|s)").matcher(s);
     Duration total = Duration.ZERO;
     int end = 0;
     while (m.find() && m.start() == end) {

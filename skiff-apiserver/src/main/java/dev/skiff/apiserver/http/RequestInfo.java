@@ -1,6 +1,7 @@
 package dev.skiff.apiserver.http;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -23,7 +24,7 @@ public record RequestInfo(
   private static final Set<String> NAMESPACE_SUBRESOURCES = Set.of("status", "finalize");
 
   public static RequestInfo parse(String method, String path, Map<String, List<String>> query) {
-    String verb = method.toLowerCase(java.util.Locale.ROOT);
+    String verb = method.toLowerCase(Locale.ROOT);
     RequestInfo nonResource = new RequestInfo(false, path, verb, "", "", "", "", "", "");
     String[] all = path.replaceAll("^/+|/+$", "").split("/");
     int i;

@@ -10,17 +10,18 @@ import dev.skiff.apiserver.registry.GenericStore;
 import dev.skiff.apiserver.registry.ListOptions;
 import dev.skiff.apiserver.registry.ListResult;
 import dev.skiff.apiserver.registry.NamespaceCleanup;
-import dev.skiff.apiserver.registry.core.PodBinding;
 import dev.skiff.apiserver.registry.Patches;
 import dev.skiff.apiserver.registry.ResourceLister;
 import dev.skiff.apiserver.registry.ResourceWatch;
 import dev.skiff.apiserver.registry.TableConvertor;
+import dev.skiff.apiserver.registry.core.PodBinding;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.eclipse.jetty.websocket.server.ServerWebSocketContainer;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -40,7 +41,7 @@ final class ResourceHandler implements AutoCloseable {
 
   ResourceHandler(Map<ResourceDefinition, GenericStore> stores, NamespaceCleanup namespaceCleanup,
       InstantSource clock, Duration bookmarkInterval,
-      org.eclipse.jetty.websocket.server.ServerWebSocketContainer webSockets) {
+      ServerWebSocketContainer webSockets) {
     this.stores = Map.copyOf(stores);
     this.namespaceCleanup = Objects.requireNonNull(namespaceCleanup, "namespaceCleanup");
     this.clock = clock;

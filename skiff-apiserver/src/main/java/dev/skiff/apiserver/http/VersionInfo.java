@@ -1,6 +1,7 @@
 package dev.skiff.apiserver.http;
 
 import dev.skiff.apiserver.json.Json;
+import java.util.Locale;
 import tools.jackson.databind.node.ObjectNode;
 
 /** The {@code /version} document: the Kubernetes version this server behaves as. */
@@ -18,6 +19,6 @@ public final class VersionInfo {
     return Json.object().put("major", "1").put("minor", "32").put("gitVersion", GIT_VERSION)
         .put("gitCommit", "").put("gitTreeState", "clean").put("buildDate", "")
         .put("goVersion", "java" + Runtime.version().feature()).put("compiler", "javac")
-        .put("platform", System.getProperty("os.name").toLowerCase(java.util.Locale.ROOT) + "/" + arch);
+        .put("platform", System.getProperty("os.name").toLowerCase(Locale.ROOT) + "/" + arch);
   }
 }

@@ -12,6 +12,8 @@ import java.time.InstantSource;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 import org.eclipse.jetty.websocket.server.ServerWebSocketContainer;
 import org.slf4j.Logger;
@@ -104,10 +106,10 @@ final class WatchStreamer implements AutoCloseable {
       pump(watch, encoding, timeout, new Sink() {
         @Override
         public void send(byte[] frame) throws IOException {
-          org.eclipse.jetty.websocket.api.Callback.Completable sent = new org.eclipse.jetty.websocket.api.Callback.Completable();
+          Callback.Completable sent = new Callback.Completable();
           session.sendText(new String(frame, java.nio.charset.StandardCharsets.UTF_8), sent);
           try {
-            sent.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            sent.get(30, TimeUnit.SECONDS);
           } catch (Exception e) {
             throw new IOException("WebSocket send failed", e);
           }
@@ -121,7 +123,7 @@ final class WatchStreamer implements AutoCloseable {
     } finally {
       active.remove(watch);
       if (session.isOpen()) {
-        session.close(1000, "", org.eclipse.jetty.websocket.api.Callback.NOOP);
+        session.close(1000, "", Callback.NOOP);
       }
     }
   }

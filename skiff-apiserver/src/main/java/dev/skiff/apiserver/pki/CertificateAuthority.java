@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.Date;
 import java.util.List;
 import java.util.Objects;
+import java.util.stream.Stream;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
 import org.bouncycastle.asn1.x500.style.BCStyle;
@@ -73,7 +74,7 @@ public final class CertificateAuthority {
   /** A serving certificate for the given DNS names and IP addresses. */
   public Credential issueServing(String commonName, List<String> dnsNames, List<InetAddress> ips) {
     GeneralName[] sans =
-        java.util.stream.Stream.concat(
+        Stream.concat(
                 dnsNames.stream().map(d -> new GeneralName(GeneralName.dNSName, d)),
                 ips.stream().map(ip -> new GeneralName(GeneralName.iPAddress, ip.getHostAddress())))
             .toArray(GeneralName[]::new);

@@ -1,7 +1,10 @@
 package dev.skiff.apiserver.registry;
 
 import dev.skiff.apiserver.api.StatusError;
+import dev.skiff.apiserver.json.Json;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -30,7 +33,7 @@ public final class Patches {
     if (!patch.isObject()) {
       return patch.deepCopy();
     }
-    ObjectNode out = target != null && target.isObject() ? (ObjectNode) target.deepCopy() : dev.skiff.apiserver.json.Json.object();
+    ObjectNode out = target != null && target.isObject() ? (ObjectNode) target.deepCopy() : Json.object();
     if (strategic && "delete".equals(patch.path("$patch").asString(""))) {
       return null;
     }
@@ -57,7 +60,7 @@ public final class Patches {
       }
     }
     if (retain != null && retain.isArray()) {
-      java.util.Set<String> keep = new java.util.HashSet<>();
+      Set<String> keep = new HashSet<>();
       retain.forEach(n -> keep.add(n.asString("")));
       out.properties().removeIf(e -> !keep.contains(e.getKey()));
     }

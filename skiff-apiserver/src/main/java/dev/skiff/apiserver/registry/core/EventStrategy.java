@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import tools.jackson.databind.JsonNode;
@@ -84,7 +85,7 @@ public final class EventStrategy implements ResourceStrategy {
     String source = obj.path("source").path("component").asString(obj.path("reportingComponent").asString(""));
     String host = obj.path("source").path("host").asString("");
     return List.of(since(obj, "lastTimestamp", now), obj.path("type").asString(""), obj.path("reason").asString(""),
-        involved.path("kind").asString("").toLowerCase(java.util.Locale.ROOT) + "/" + involved.path("name").asString(""),
+        involved.path("kind").asString("").toLowerCase(Locale.ROOT) + "/" + involved.path("name").asString(""),
         involved.path("fieldPath").asString(""), host.isEmpty() ? source : source + ", " + host,
         obj.path("message").asString("").strip(), since(obj, "firstTimestamp", now), obj.path("count").asInt(1),
         ObjectMeta.name(obj));

@@ -1,10 +1,12 @@
 package dev.skiff.apiserver.registry.core;
 
+import dev.skiff.apiserver.api.FieldError;
 import dev.skiff.apiserver.api.ObjectMeta;
 import dev.skiff.apiserver.api.StatusError;
 import dev.skiff.apiserver.json.Json;
 import dev.skiff.apiserver.registry.GenericStore;
 import java.time.InstantSource;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import tools.jackson.databind.JsonNode;
@@ -34,8 +36,8 @@ public final class PodBinding {
   public ObjectNode bind(String namespace, String name, JsonNode binding) {
     String node = binding.path("target").path("name").asString("");
     if (node.isEmpty()) {
-      throw StatusError.invalid("", "Binding", name, java.util.List.of(
-          dev.skiff.apiserver.api.FieldError.required("target.name", "")));
+      throw StatusError.invalid("", "Binding", name, List.of(
+          FieldError.required("target.name", "")));
     }
     String bindingName = ObjectMeta.name(binding);
     if (!bindingName.isEmpty() && !bindingName.equals(name)) {

@@ -6,7 +6,9 @@ import dev.skiff.storage.KeyValue;
 import dev.skiff.storage.RangeRequest;
 import dev.skiff.storage.Store;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import tools.jackson.databind.JsonNode;
@@ -32,7 +34,7 @@ public final class ServiceAddresses {
   }
 
   private Iterable<JsonNode> services() {
-    java.util.List<JsonNode> out = new java.util.ArrayList<>();
+    List<JsonNode> out = new ArrayList<>();
     for (KeyValue kv : store.range(RangeRequest.prefix(Bytes.of("/registry/services/"))).kvs()) {
       out.add(Json.parse(kv.value().unsafeArray()));
     }
