@@ -4,12 +4,10 @@ import dev.skiff.apiserver.api.FieldError;
 import dev.skiff.apiserver.api.ObjectMeta;
 import dev.skiff.apiserver.discovery.ResourceDefinition;
 import dev.skiff.apiserver.json.Json;
-import dev.skiff.apiserver.registry.MetadataValidation;
 import dev.skiff.apiserver.registry.ResourceStrategy;
 import dev.skiff.apiserver.registry.TableColumn;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -37,15 +35,9 @@ public final class PodStrategy implements ResourceStrategy {
   @Override
   public void prepareForCreate(ObjectNode obj) {
     ObjectNode spec = Json.objectAt(obj, "spec");
-    Json.putIfBlank(spec, "restartPolicy", "Always");
-    Json.putIfBlank(spec, "dnsPolicy", "ClusterFirst");
-    Json.putIfBlank(spec, "schedulerName", "default-scheduler");
+    PodSpecDefaults.apply(spec);
     Json.putIfBlank(spec, "serviceAccountName", "default");
     spec.put("serviceAccount", spec.path("serviceAccountName").asString("default"));
-    if (!spec.has("terminationGracePeriodSeconds")) {
-      spec.put("terminationGracePeriodSeconds", 30);
-    }
-    Json.objectAt(spec, "securityContext");
     if (!spec.has("enableServiceLinks")) {
       spec.put("enableServiceLinks", true);
     }
@@ -54,13 +46,6 @@ public final class PodStrategy implements ResourceStrategy {
       spec.put("priority", 0);
     }
     defaultTolerations(spec);
-    for (String list : List.of("containers", "initContainers")) {
-      for (JsonNode c : spec.path(list)) {
-        if (c instanceof ObjectNode container) {
-          defaultContainer(container);
-        }
-      }
-    }
     ObjectNode status = obj.putObject("status");
     status.put("phase", "Pending").put("qosClass", qosClass(spec));
   }
@@ -76,21 +61,6 @@ public final class PodStrategy implements ResourceStrategy {
       if (!present) {
         tolerations.addObject().put("key", key).put("operator", "Exists").put("effect", "NoExecute")
             .put("tolerationSeconds", 300);
-      }
-    }
-  }
-
-  private static void defaultContainer(ObjectNode c) {
-    String image = c.path("image").asString("");
-    String tag = image.contains("@") ? "digest" : image.lastIndexOf(':') > image.lastIndexOf('/')
-        ? image.substring(image.lastIndexOf(':') + 1) : "latest";
-    Json.putIfBlank(c, "imagePullPolicy", tag.equals("latest") ? "Always" : "IfNotPresent");
-    Json.putIfBlank(c, "terminationMessagePath", "/dev/termination-log");
-    Json.putIfBlank(c, "terminationMessagePolicy", "File");
-    Json.objectAt(c, "resources");
-    for (JsonNode p : c.path("ports")) {
-      if (p instanceof ObjectNode port) {
-        Json.putIfBlank(port, "protocol", "TCP");
       }
     }
   }
@@ -123,49 +93,7 @@ public final class PodStrategy implements ResourceStrategy {
 
   @Override
   public List<FieldError> validate(ObjectNode obj) {
-    List<FieldError> errors = new ArrayList<>();
-    JsonNode spec = obj.path("spec");
-    if (spec.path("containers").isEmpty()) {
-      errors.add(FieldError.required("spec.containers", ""));
-    }
-    Set<String> names = new HashSet<>();
-    for (String list : List.of("initContainers", "containers")) {
-      int i = 0;
-      for (JsonNode c : spec.path(list)) {
-        String path = "spec." + list + "[" + i++ + "]";
-        String name = c.path("name").asString("");
-        if (name.isEmpty()) {
-          errors.add(FieldError.required(path + ".name", ""));
-        } else {
-          MetadataValidation.dns1123Label(name).forEach(m -> errors.add(FieldError.invalid(path + ".name", name, m)));
-          if (!names.add(name)) {
-            errors.add(FieldError.duplicate(path + ".name", name));
-          }
-        }
-        if (c.path("image").asString("").isBlank()) {
-          errors.add(FieldError.required(path + ".image", ""));
-        }
-        int j = 0;
-        for (JsonNode p : c.path("ports")) {
-          int port = p.path("containerPort").asInt(0);
-          if (port < 1 || port > 65535) {
-            errors.add(FieldError.invalid(path + ".ports[" + j + "].containerPort", p.path("containerPort"),
-                "must be between 1 and 65535, inclusive"));
-          }
-          j++;
-        }
-      }
-    }
-    String restart = spec.path("restartPolicy").asString("");
-    if (!List.of("Always", "OnFailure", "Never").contains(restart)) {
-      errors.add(FieldError.notSupported("spec.restartPolicy", restart, List.of("Always", "OnFailure", "Never")));
-    }
-    String dns = spec.path("dnsPolicy").asString("");
-    List<String> dnsPolicies = List.of("ClusterFirst", "ClusterFirstWithHostNet", "Default", "None");
-    if (!dnsPolicies.contains(dns)) {
-      errors.add(FieldError.notSupported("spec.dnsPolicy", dns, dnsPolicies));
-    }
-    return errors;
+    return PodSpecValidation.validate(obj.path("spec"), "spec");
   }
 
   @Override
