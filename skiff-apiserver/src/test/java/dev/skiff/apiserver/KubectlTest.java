@@ -326,4 +326,24 @@ class KubectlTest {
     Kubectl.Result warn = kubectl.run("create", "--validate=warn", "-f", file.toString()).assertOk();
     assertThat(warn.stderr()).contains("Warning: unknown field \"dta\"");
   }
+
+  @Test
+  void deploymentsCreateAndScale() {
+    kubectl.run("create", "namespace", "workloads").assertOk();
+    kubectl.run("-n", "workloads", "create", "deployment", "web", "--image=nginx:1.25", "--replicas=2").assertOk();
+    assertThat(kubectl.run("-n", "workloads", "get", "deployments", "-o", "wide").assertOk().stdout())
+        .containsPattern("NAME\\s+READY\\s+UP-TO-DATE\\s+AVAILABLE\\s+AGE\\s+CONTAINERS\\s+IMAGES\\s+SELECTOR")
+        .containsPattern("web\\s+0/2\\s+0\\s+0\\s+\\d+s\\s+nginx\\s+nginx:1.25\\s+app=web");
+    String yaml = kubectl.run("-n", "workloads", "get", "deployment", "web", "-o", "yaml").assertOk().stdout();
+    assertThat(yaml).contains("generation: 1", "maxSurge: 25%", "revisionHistoryLimit: 10", "progressDeadlineSeconds: 600",
+        "imagePullPolicy: IfNotPresent", "restartPolicy: Always");
+    assertThat(kubectl.run("-n", "workloads", "scale", "deployment", "web", "--replicas=5").assertOk().stdout())
+        .contains("deployment.apps/web scaled");
+    assertThat(kubectl.run("-n", "workloads", "get", "deployment", "web", "-o", "jsonpath={.spec.replicas} {.metadata.generation}")
+        .assertOk().stdout()).isEqualTo("5 2");
+    assertThat(kubectl.run("-n", "workloads", "get", "all").assertOk().stdout()).contains("deployment.apps/web");
+    Kubectl.Result bad = kubectl.run("-n", "workloads", "create", "deployment", "bad", "--image=x", "--replicas=-1");
+    assertThat(bad.stderr()).contains("Deployment.apps \"bad\" is invalid: spec.replicas: Invalid value: -1: "
+        + "must be greater than or equal to 0");
+  }
 }

@@ -285,9 +285,9 @@ class RestSemanticsTest {
         "application/json", "{\"metadata\":{\"name\":\"leader\"},\"spec\":{\"holderIdentity\":\"me\"}}");
     assertThat(created.statusCode()).isEqualTo(201);
     assertThat(json(created).path("apiVersion").asString()).isEqualTo("coordination.k8s.io/v1");
-    assertThat(json(api.get("/apis")).path("groups").get(0).path("name").asString()).isEqualTo("coordination.k8s.io");
+    assertThat(json(api.get("/apis")).path("groups").findValuesAsString("name")).contains("apps", "coordination.k8s.io");
     JsonNode agg = json(api.get("/apis", "Accept", "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList"));
-    assertThat(agg.path("items").get(0).path("metadata").path("name").asString()).isEqualTo("coordination.k8s.io");
+    assertThat(agg.path("items").findValuesAsString("name")).contains("apps", "coordination.k8s.io");
     HttpResponse<String> missing = api.get("/apis/coordination.k8s.io/v1/namespaces/rest/leases/nope");
     assertThat(json(missing).path("message").asString()).isEqualTo("leases.coordination.k8s.io \"nope\" not found");
     assertThat(json(missing).path("details").path("group").asString()).isEqualTo("coordination.k8s.io");
@@ -317,5 +317,33 @@ class RestSemanticsTest {
         "{\"metadata\":{\"name\":\"big\",\"labels\":{\"a\":\"b\"}},\"spec\":{\"containers\":[{\"name\":\"c\","
             + "\"image\":\"busybox\",\"args\":[\"" + "x".repeat(2_000_000) + "\"]}]}}");
     assertThat(tooBig.statusCode()).isEqualTo(413);
+  }
+
+  @Test
+  void workloadSelectorsAndScale() throws Exception {
+    String rs = "{\"apiVersion\":\"apps/v1\",\"kind\":\"ReplicaSet\",\"metadata\":{\"name\":\"%s\"},\"spec\":{"
+        + "\"selector\":{\"matchLabels\":{\"app\":\"%s\"}},\"template\":{\"metadata\":{\"labels\":{\"app\":\"%s\"}},"
+        + "\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"busybox\"}]}}}}";
+    HttpResponse<String> mismatch = api.send("POST", "/apis/apps/v1/namespaces/rest/replicasets", "application/json",
+        rs.formatted("rs-bad", "a", "b"));
+    assertThat(mismatch.statusCode()).isEqualTo(422);
+    assertThat(json(mismatch).path("message").asString()).contains("`selector` does not match template `labels`");
+    HttpResponse<String> created = api.send("POST", "/apis/apps/v1/namespaces/rest/replicasets", "application/json",
+        rs.formatted("rs-ok", "a", "a"));
+    assertThat(json(created).path("spec").path("replicas").asInt()).isEqualTo(1);
+    JsonNode scale = json(api.get("/apis/apps/v1/namespaces/rest/replicasets/rs-ok/scale"));
+    assertThat(scale.path("kind").asString()).isEqualTo("Scale");
+    assertThat(scale.path("status").path("selector").asString()).isEqualTo("app=a");
+    HttpResponse<String> scaled = api.send("PUT", "/apis/apps/v1/namespaces/rest/replicasets/rs-ok/scale",
+        "application/json", "{\"apiVersion\":\"autoscaling/v1\",\"kind\":\"Scale\",\"metadata\":{\"name\":\"rs-ok\"},"
+            + "\"spec\":{\"replicas\":3}}");
+    assertThat(json(scaled).path("spec").path("replicas").asInt()).isEqualTo(3);
+    JsonNode after = json(api.get("/apis/apps/v1/namespaces/rest/replicasets/rs-ok"));
+    assertThat(after.path("metadata").path("generation").asInt()).isEqualTo(2);
+    HttpResponse<String> newSelector = api.send("PATCH", "/apis/apps/v1/namespaces/rest/replicasets/rs-ok",
+        "application/merge-patch+json", "{\"spec\":{\"selector\":{\"matchLabels\":{\"app\":\"z\"}},"
+            + "\"template\":{\"metadata\":{\"labels\":{\"app\":\"z\"}}}}}");
+    assertThat(newSelector.statusCode()).isEqualTo(422);
+    assertThat(json(newSelector).path("message").asString()).contains("spec.selector", "field is immutable");
   }
 }

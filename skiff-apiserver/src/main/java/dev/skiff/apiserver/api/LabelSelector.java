@@ -65,6 +65,52 @@ public record LabelSelector(List<Requirement> requirements) {
     return requirements.isEmpty();
   }
 
+  /**
+   * The selector of a {@code metav1.LabelSelector} object ({@code matchLabels} and
+   * {@code matchExpressions}), as workloads hold it.
+   *
+   * @throws IllegalArgumentException for an unknown operator
+   */
+  public static LabelSelector fromObject(tools.jackson.databind.JsonNode selector) {
+    List<Requirement> out = new ArrayList<>();
+    for (Map.Entry<String, tools.jackson.databind.JsonNode> e : selector.path("matchLabels").properties()) {
+      out.add(new Requirement(e.getKey(), Operator.EQUALS, Set.of(e.getValue().asString(""))));
+    }
+    for (tools.jackson.databind.JsonNode expr : selector.path("matchExpressions")) {
+      Set<String> values = new TreeSet<>();
+      expr.path("values").forEach(v -> values.add(v.asString("")));
+      String op = expr.path("operator").asString("");
+      Operator o = switch (op) {
+        case "In" -> Operator.IN;
+        case "NotIn" -> Operator.NOT_IN;
+        case "Exists" -> Operator.EXISTS;
+        case "DoesNotExist" -> Operator.DOES_NOT_EXIST;
+        default -> throw new IllegalArgumentException("\"" + op + "\" is not a valid label selector operator");
+      };
+      out.add(new Requirement(expr.path("key").asString(""), o, values));
+    }
+    return new LabelSelector(out);
+  }
+
+  /** The string form, as upstream's {@code FormatLabelSelector}: requirements sorted by key. */
+  public String format() {
+    List<String> parts = new ArrayList<>();
+    requirements.stream().sorted(java.util.Comparator.comparing(Requirement::key)).forEach(r -> {
+      String values = String.join(",", new TreeSet<>(r.values()));
+      parts.add(switch (r.operator()) {
+        case EQUALS -> r.key() + "=" + values;
+        case NOT_EQUALS -> r.key() + "!=" + values;
+        case IN -> r.key() + " in (" + values + ")";
+        case NOT_IN -> r.key() + " notin (" + values + ")";
+        case EXISTS -> r.key();
+        case DOES_NOT_EXIST -> "!" + r.key();
+        case GREATER_THAN -> r.key() + ">" + values;
+        case LESS_THAN -> r.key() + "<" + values;
+      });
+    });
+    return parts.isEmpty() ? "<none>" : String.join(",", parts);
+  }
+
   public boolean matches(Map<String, String> labels) {
     for (Requirement r : requirements) {
       if (!r.matches(labels)) {

@@ -78,7 +78,11 @@ public final class DiscoveryDocuments {
       }
       for (ResourceDefinition.Subresource s : r.subresources()) {
         ObjectNode se = list.addObject().put("name", r.plural() + "/" + s.name()).put("singularName", "")
-            .put("namespaced", r.namespaced()).put("kind", s.kind());
+            .put("namespaced", r.namespaced());
+        if (s.group() != null) {
+          se.put("group", s.group()).put("version", s.version());
+        }
+        se.put("kind", s.kind());
         strings(se.putArray("verbs"), s.verbs());
       }
     }
@@ -120,7 +124,8 @@ public final class DiscoveryDocuments {
             ArrayNode subs = e.putArray("subresources");
             for (ResourceDefinition.Subresource s : r.subresources()) {
               ObjectNode se = subs.addObject().put("subresource", s.name());
-              responseKind(se, r, s.kind());
+              se.putObject("responseKind").put("group", s.group() != null ? s.group() : r.group())
+                  .put("version", s.version() != null ? s.version() : r.version()).put("kind", s.kind());
               strings(se.putArray("verbs"), s.verbs());
             }
           }

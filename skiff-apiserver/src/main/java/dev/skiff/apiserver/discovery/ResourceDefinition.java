@@ -38,14 +38,26 @@ public record ResourceDefinition(
    * A subresource such as {@code status}.
    *
    * @param name the subresource name
+   * @param group the API group of the kind it returns, or null for the resource's own
+   * @param version the version of the kind it returns, or null for the resource's own
    * @param kind the kind it returns
    * @param verbs its verbs
    */
-  public record Subresource(String name, String kind, List<String> verbs) {
+  public record Subresource(String name, String group, String version, String kind, List<String> verbs) {
     public Subresource {
       Objects.requireNonNull(name, "name");
       Objects.requireNonNull(kind, "kind");
       verbs = List.copyOf(verbs);
+    }
+
+    /** A subresource that returns a kind of the resource's own group version. */
+    public Subresource(String name, String kind, List<String> verbs) {
+      this(name, null, null, kind, verbs);
+    }
+
+    /** The {@code scale} subresource, which returns {@code autoscaling/v1 Scale}. */
+    public static Subresource scale() {
+      return new Subresource("scale", "autoscaling", "v1", "Scale", List.of("get", "patch", "update"));
     }
 
     public static Subresource status(String kind) {

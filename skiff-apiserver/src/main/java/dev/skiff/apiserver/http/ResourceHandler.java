@@ -13,6 +13,7 @@ import dev.skiff.apiserver.registry.NamespaceCleanup;
 import dev.skiff.apiserver.registry.Patches;
 import dev.skiff.apiserver.registry.ResourceLister;
 import dev.skiff.apiserver.registry.ResourceWatch;
+import dev.skiff.apiserver.registry.ScaleView;
 import dev.skiff.apiserver.registry.TableConvertor;
 import dev.skiff.apiserver.registry.core.PodBinding;
 import java.io.IOException;
@@ -113,6 +114,10 @@ final class ResourceHandler implements AutoCloseable {
       ex.reply(201, "application/json", Json.write(status));
       return;
     }
+    if (known && info.subresource().equals("scale")) {
+      scale(ex, info, store, ns);
+      return;
+    }
     if (!known || !info.subresource().equals("status")) {
       throw StatusError.pathNotFound();
     }
@@ -136,6 +141,29 @@ final class ResourceHandler implements AutoCloseable {
         one(ex, format, store, updated, 200);
       }
       default -> throw StatusError.methodNotSupported(def.group(), def.plural() + "/status", info.verb());
+    }
+  }
+
+  private void scale(Exchange ex, RequestInfo info, GenericStore store, String ns) throws IOException {
+    OutputFormat format = OutputFormat.negotiate(ex.header("Accept"), false);
+    boolean dryRun = ex.query().getOrDefault("dryRun", List.of()).contains("All");
+    switch (info.verb()) {
+      case "get" -> ex.reply(200, format.contentType(), format.encode(ScaleView.of(store.get(ns, info.name()))));
+      case "update", "patch" -> {
+        JsonNode body = info.verb().equals("update")
+            ? RequestBodies.object(ex.header("Content-Type"), ex.body())
+            : RequestBodies.parse(ex.body(), false);
+        Patches.Type type = info.verb().equals("patch") ? RequestBodies.patchType(ex.header("Content-Type")) : null;
+        String rv = type == null ? ScaleView.resourceVersion(body) : "";
+        ObjectNode updated = store.guaranteedUpdate(ns, info.name(), rv, dryRun, old -> {
+          JsonNode scale = type == null ? body : Patches.apply(type, ScaleView.of(old), body);
+          Json.objectAt(old, "spec").put("replicas", ScaleView.replicas(scale, info.name()));
+          return old;
+        });
+        ex.reply(200, format.contentType(), format.encode(ScaleView.of(updated)));
+      }
+      default -> throw StatusError.methodNotSupported(store.definition().group(),
+          store.definition().plural() + "/scale", info.verb());
     }
   }
 

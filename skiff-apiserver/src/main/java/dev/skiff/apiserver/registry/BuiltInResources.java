@@ -1,5 +1,7 @@
 package dev.skiff.apiserver.registry;
 
+import dev.skiff.apiserver.registry.apps.DeploymentStrategy;
+import dev.skiff.apiserver.registry.apps.ReplicaSetStrategy;
 import dev.skiff.apiserver.registry.coordination.LeaseStrategy;
 import dev.skiff.apiserver.registry.core.CoreResources;
 import dev.skiff.storage.Store;
@@ -13,6 +15,8 @@ public final class BuiltInResources {
   /** @param store for strategies that read other objects (the Service address allocator) */
   public static List<ResourceStrategy> strategies(Store store) {
     List<ResourceStrategy> all = new ArrayList<>(CoreResources.strategies(store));
+    all.add(new DeploymentStrategy());
+    all.add(new ReplicaSetStrategy());
     all.add(new LeaseStrategy());
     return all;
   }
