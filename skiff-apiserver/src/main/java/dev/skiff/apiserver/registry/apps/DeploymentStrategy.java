@@ -89,14 +89,11 @@ public final class DeploymentStrategy implements ResourceStrategy {
 
   @Override
   public List<TableColumn> columns() {
-    return List.of(TableColumn.nameColumn(),
+    return WorkloadSpec.columns(List.of(TableColumn.nameColumn(),
         TableColumn.of("Ready", "string", "Number of the pod with ready state"),
         TableColumn.of("Up-to-date", "string", "Total number of non-terminated pods targeted by this deployment that have the desired template spec."),
         TableColumn.of("Available", "string", "Total number of available pods (ready for at least minReadySeconds) targeted by this deployment."),
-        TableColumn.ageColumn(),
-        TableColumn.wide("Containers", "string", "Names of each container in the template."),
-        TableColumn.wide("Images", "string", "Images referenced by each container in the template."),
-        TableColumn.wide("Selector", "string", "Label selector for pods. Existing ReplicaSets whose pods are selected by this will be the ones affected by this deployment."));
+        TableColumn.ageColumn()), "Label selector for pods. Existing ReplicaSets whose pods are selected by this will be the ones affected by this deployment.");
   }
 
   @Override

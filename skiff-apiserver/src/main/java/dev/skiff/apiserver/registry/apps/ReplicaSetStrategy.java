@@ -49,14 +49,11 @@ public final class ReplicaSetStrategy implements ResourceStrategy {
 
   @Override
   public List<TableColumn> columns() {
-    return List.of(TableColumn.nameColumn(),
+    return WorkloadSpec.columns(List.of(TableColumn.nameColumn(),
         TableColumn.of("Desired", "integer", "Replicas is the number of desired pods."),
         TableColumn.of("Current", "integer", "Replicas is the most recently observed number of replicas."),
         TableColumn.of("Ready", "integer", "The number of ready replicas for this replica set."),
-        TableColumn.ageColumn(),
-        TableColumn.wide("Containers", "string", "Names of each container in the template."),
-        TableColumn.wide("Images", "string", "Images referenced by each container in the template."),
-        TableColumn.wide("Selector", "string", "Selector is a label query over pods that should match the replica count."));
+        TableColumn.ageColumn()), "Selector is a label query over pods that should match the replica count.");
   }
 
   @Override

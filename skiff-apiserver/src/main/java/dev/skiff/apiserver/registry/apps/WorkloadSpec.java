@@ -4,6 +4,7 @@ import dev.skiff.apiserver.api.FieldError;
 import dev.skiff.apiserver.api.LabelSelector;
 import dev.skiff.apiserver.api.ObjectMeta;
 import dev.skiff.apiserver.json.Json;
+import dev.skiff.apiserver.registry.TableColumn;
 import dev.skiff.apiserver.registry.core.PodSpecDefaults;
 import dev.skiff.apiserver.registry.core.PodSpecValidation;
 import java.util.ArrayList;
@@ -81,6 +82,15 @@ final class WorkloadSpec {
       errors.add(FieldError.invalid("spec.selector", obj.path("spec").path("selector").deepCopy(), "field is immutable"));
     }
     return errors;
+  }
+
+  /** {@code leading} followed by the wide CONTAINERS, IMAGES and SELECTOR columns. */
+  static List<TableColumn> columns(List<TableColumn> leading, String selectorDescription) {
+    List<TableColumn> out = new ArrayList<>(leading);
+    out.add(TableColumn.wide("Containers", "string", "Names of each container in the template."));
+    out.add(TableColumn.wide("Images", "string", "Images referenced by each container in the template."));
+    out.add(TableColumn.wide("Selector", "string", selectorDescription));
+    return out;
   }
 
   /** The CONTAINERS, IMAGES and SELECTOR cells of the wide table. */
