@@ -17,6 +17,7 @@ import dev.skiff.apiserver.json.Json;
 import dev.skiff.apiserver.registry.GenericStore;
 import dev.skiff.apiserver.registry.NamespaceCleanup;
 import dev.skiff.storage.StoreException;
+import dev.skiff.storage.ValueTooLargeException;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.util.HashSet;
@@ -83,16 +84,34 @@ public final class ApiHandler extends Handler.Abstract {
 
   @Override
   public boolean handle(Request request, Response response, Callback callback) {
-    Exchange ex = new Exchange(request, response, callback);
+    if (Thread.currentThread().isVirtual()) {
+      serve(request, response, callback);
+    } else {
+      // Jetty sometimes calls handlers on its own platform threads; a watch holds its thread for
+      // up to 30 minutes, so every request runs on a virtual thread of its own.
+      Thread.ofVirtual().name("api-request").start(() -> serve(request, response, callback));
+    }
+    return true;
+  }
+
+  private void serve(Request request, Response response, Callback callback) {
+    Exchange ex;
+    try {
+      ex = new Exchange(request, response, callback);
+    } catch (RuntimeException e) {
+      // an undecodable query string: nothing of the request can be trusted
+      Response.writeError(request, response, callback, 400, "malformed request: " + e.getMessage());
+      return;
+    }
     LOG.debug("{} {} {}?{} accept={}", request.getConnectionMetaData().getProtocol(), ex.method(), ex.path(),
         request.getHttpURI().getQuery(), ex.header("Accept"));
     try {
-      serve(ex);
+      dispatch(ex);
     } catch (StatusError e) {
       replyError(ex, e);
     } catch (JacksonException e) {
       replyError(ex, StatusError.badRequest(e.getOriginalMessage()));
-    } catch (dev.skiff.storage.ValueTooLargeException e) {
+    } catch (ValueTooLargeException e) {
       replyError(ex, new StatusError(413, "RequestEntityTooLarge", "Request entity too large: " + e.getMessage(), null));
     } catch (StoreException e) {
       LOG.warn("storage failure on {} {}: {}", ex.method(), ex.path(), e.toString());
@@ -101,7 +120,6 @@ public final class ApiHandler extends Handler.Abstract {
       LOG.error("failure on {} {}", ex.method(), ex.path(), e);
       replyError(ex, StatusError.internal(String.valueOf(e.getMessage())));
     }
-    return true;
   }
 
   private void replyError(Exchange ex, StatusError e) {
@@ -112,7 +130,7 @@ public final class ApiHandler extends Handler.Abstract {
     ex.reply(e.code(), "application/json", Json.write(e.toStatus()));
   }
 
-  private void serve(Exchange ex) throws Exception {
+  private void dispatch(Exchange ex) throws Exception {
     UserInfo user = authenticate(ex);
     RequestInfo info = RequestInfo.parse(ex.method(), ex.path(), ex.query());
     Decision d = authorizer.authorize(new AuthorizationAttributes(user, info.verb(), info.resourceRequest(),
