@@ -8,6 +8,8 @@ import dev.skiff.storage.Store;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -112,5 +114,21 @@ class Fabric8Test {
         assertThat(deleted).contains("post");
       });
     }
+  }
+
+  @Test
+  void deploymentsScaleThroughTheScaleSubresource() {
+    Deployment d = client.apps().deployments().inNamespace("f8").resource(new DeploymentBuilder()
+        .withNewMetadata().withName("api").endMetadata()
+        .withNewSpec().withNewSelector().addToMatchLabels("app", "api").endSelector()
+        .withNewTemplate().withNewMetadata().addToLabels("app", "api").endMetadata()
+        .withNewSpec().addNewContainer().withName("api").withImage("busybox:1.36").endContainer().endSpec()
+        .endTemplate().endSpec().build()).create();
+    assertThat(d.getSpec().getReplicas()).isEqualTo(1);
+    assertThat(d.getSpec().getStrategy().getType()).isEqualTo("RollingUpdate");
+    Deployment scaled = client.apps().deployments().inNamespace("f8").withName("api").scale(4);
+    assertThat(scaled.getSpec().getReplicas()).isEqualTo(4);
+    assertThat(client.apps().deployments().inNamespace("f8").withName("api").get().getMetadata().getGeneration())
+        .isEqualTo(2L);
   }
 }

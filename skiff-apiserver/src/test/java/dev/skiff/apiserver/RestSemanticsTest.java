@@ -346,4 +346,20 @@ class RestSemanticsTest {
     assertThat(newSelector.statusCode()).isEqualTo(422);
     assertThat(json(newSelector).path("message").asString()).contains("spec.selector", "field is immutable");
   }
+
+  @Test
+  void watchListSendsInitialEventsThenABookmark() throws Exception {
+    createNamespace("wl");
+    createConfigMap("wl", "one", "");
+    HttpResponse<java.util.stream.Stream<String>> watch = api.stream("/api/v1/namespaces/wl/configmaps?watch=true"
+        + "&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true&timeoutSeconds=10");
+    Iterator<String> lines = watch.body().iterator();
+    JsonNode added = Json.parse(lines.next().getBytes());
+    assertThat(added.path("type").asString()).isEqualTo("ADDED");
+    JsonNode bookmark = Json.parse(lines.next().getBytes());
+    assertThat(bookmark.path("type").asString()).isEqualTo("BOOKMARK");
+    assertThat(bookmark.path("object").path("metadata").path("annotations").path("k8s.io/initial-events-end").asString())
+        .isEqualTo("true");
+    watch.body().close();
+  }
 }
