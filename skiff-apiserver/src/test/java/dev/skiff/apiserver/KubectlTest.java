@@ -346,4 +346,32 @@ class KubectlTest {
     assertThat(bad.stderr()).contains("Deployment.apps \"bad\" is invalid: spec.replicas: Invalid value: -1: "
         + "must be greater than or equal to 0");
   }
+
+  @Test
+  void nodesShowReadinessAndRoles() throws Exception {
+    Path file = dir.resolve("node.yaml");
+    Files.writeString(file, """
+        apiVersion: v1
+        kind: Node
+        metadata:
+          name: worker-1
+          labels:
+            node-role.kubernetes.io/worker: ""
+        spec:
+          taints:
+          - key: dedicated
+            value: gpu
+            effect: NoSchedule
+        """);
+    kubectl.run("create", "-f", file.toString()).assertOk();
+    assertThat(kubectl.run("get", "nodes").assertOk().stdout())
+        .containsPattern("NAME\\s+STATUS\\s+ROLES\\s+AGE\\s+VERSION")
+        .containsPattern("worker-1\\s+Unknown\\s+worker\\s+\\d+s");
+    kubectl.run("cordon", "worker-1").assertOk();
+    assertThat(kubectl.run("get", "node", "worker-1").assertOk().stdout())
+        .containsPattern("worker-1\\s+Unknown,SchedulingDisabled");
+    assertThat(kubectl.run("get", "nodes", "--field-selector", "spec.unschedulable=true", "-o", "name").assertOk().stdout())
+        .contains("node/worker-1");
+    kubectl.run("delete", "node", "worker-1").assertOk();
+  }
 }
