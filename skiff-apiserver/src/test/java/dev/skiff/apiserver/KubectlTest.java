@@ -374,4 +374,47 @@ class KubectlTest {
         .contains("node/worker-1");
     kubectl.run("delete", "node", "worker-1").assertOk();
   }
+
+  @Test
+  void storedResourcesApplyAndPrint() throws Exception {
+    kubectl.run("create", "namespace", "stored").assertOk();
+    Path file = dir.resolve("stored.yaml");
+    Files.writeString(file, """
+        apiVersion: v1
+        kind: ServiceAccount
+        metadata: {name: robot, namespace: stored}
+        ---
+        apiVersion: v1
+        kind: Endpoints
+        metadata: {name: web, namespace: stored}
+        subsets:
+        - addresses: [{ip: 10.42.0.5}, {ip: 10.42.0.6}]
+          ports: [{port: 8080}]
+        ---
+        apiVersion: discovery.k8s.io/v1
+        kind: EndpointSlice
+        metadata: {name: web-abc, namespace: stored, labels: {kubernetes.io/service-name: web}}
+        addressType: IPv4
+        endpoints:
+        - addresses: [10.42.0.5]
+        ports:
+        - port: 8080
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: RoleBinding
+        metadata: {name: robot-reads, namespace: stored}
+        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}
+        subjects:
+        - {kind: ServiceAccount, name: robot, namespace: stored}
+        """);
+    assertThat(kubectl.run("apply", "-f", file.toString()).assertOk().stdout()).contains("serviceaccount/robot created",
+        "endpoints/web created", "endpointslice.discovery.k8s.io/web-abc created",
+        "rolebinding.rbac.authorization.k8s.io/robot-reads created");
+    assertThat(kubectl.run("-n", "stored", "get", "endpoints").assertOk().stdout())
+        .containsPattern("web\\s+10.42.0.5:8080,10.42.0.6:8080\\s+\\d+s");
+    assertThat(kubectl.run("-n", "stored", "get", "endpointslices").assertOk().stdout())
+        .containsPattern("web-abc\\s+IPv4\\s+8080\\s+10.42.0.5\\s+\\d+s");
+    assertThat(kubectl.run("-n", "stored", "get", "rolebindings").assertOk().stdout())
+        .containsPattern("robot-reads\\s+ClusterRole/view\\s+\\d+s");
+  }
 }
