@@ -1,0 +1,66 @@
+package dev.skiff.apiserver;
+
+import dev.skiff.storage.Store;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How to run an {@link ApiServer}.
+ *
+ * @param dataDir where certificates ({@code tls/}) and {@code kubeconfig.yaml} live
+ * @param bindAddress the address to listen on ({@code 0.0.0.0} for all)
+ * @param port the HTTPS port; 0 picks a free one
+ * @param store the storage; the server does not close it
+ * @param tokenAuthFile a static token CSV file ({@code --token-auth-file}), or null
+ * @param clientCaFile a PEM bundle of extra client CAs ({@code --client-ca-file}), or null
+ * @param watchBookmarkInterval how often an idle watch that allows bookmarks gets one
+ */
+public record ApiServerConfig(
+    Path dataDir,
+    String bindAddress,
+    int port,
+    Store store,
+    Path tokenAuthFile,
+    Path clientCaFile,
+    Duration watchBookmarkInterval) {
+
+  public ApiServerConfig {
+    Objects.requireNonNull(dataDir, "dataDir");
+    Objects.requireNonNull(bindAddress, "bindAddress");
+    Objects.requireNonNull(store, "store");
+    Objects.requireNonNull(watchBookmarkInterval, "watchBookmarkInterval");
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("port out of range: " + port);
+    }
+  }
+
+  /** The same as kube-apiserver's and k3s's defaults: all addresses, port 6443. */
+  public ApiServerConfig(Path dataDir, String bindAddress, int port, Store store, Path tokenAuthFile, Path clientCaFile) {
+    this(dataDir, bindAddress, port, store, tokenAuthFile, clientCaFile, Duration.ofMinutes(1));
+  }
+
+  public static ApiServerConfig defaults(Path dataDir, Store store) {
+    return new ApiServerConfig(dataDir, "0.0.0.0", 6443, store, null, null);
+  }
+
+  public ApiServerConfig withPort(int p) {
+    return new ApiServerConfig(dataDir, bindAddress, p, store, tokenAuthFile, clientCaFile, watchBookmarkInterval);
+  }
+
+  public ApiServerConfig withBindAddress(String a) {
+    return new ApiServerConfig(dataDir, a, port, store, tokenAuthFile, clientCaFile, watchBookmarkInterval);
+  }
+
+  public ApiServerConfig withTokenAuthFile(Path f) {
+    return new ApiServerConfig(dataDir, bindAddress, port, store, f, clientCaFile, watchBookmarkInterval);
+  }
+
+  public ApiServerConfig withClientCaFile(Path f) {
+    return new ApiServerConfig(dataDir, bindAddress, port, store, tokenAuthFile, f, watchBookmarkInterval);
+  }
+
+  public ApiServerConfig withWatchBookmarkInterval(Duration d) {
+    return new ApiServerConfig(dataDir, bindAddress, port, store, tokenAuthFile, clientCaFile, d);
+  }
+}

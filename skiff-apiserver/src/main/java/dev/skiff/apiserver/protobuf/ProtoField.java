@@ -1,0 +1,37 @@
+package dev.skiff.apiserver.protobuf;
+
+import java.util.Objects;
+
+/**
+ * One field of a Kubernetes protobuf message: its number on the wire, its JSON name, and how its
+ * value turns into JSON.
+ *
+ * @param number the field number
+ * @param name the JSON field name (go-to-protobuf uses the JSON names)
+ * @param type the wire-to-JSON conversion
+ * @param message for {@link Type#MESSAGE} and {@link Type#MAP_MESSAGE}, the message type's name
+ * @param repeated whether the field is a list
+ * @param omitZero whether a zero or false value means "not set" (a Go field with omitempty that
+ *     is not a pointer: Go's protobuf encoder writes it anyway, its JSON encoder leaves it out)
+ */
+public record ProtoField(int number, String name, Type type, String message, boolean repeated, boolean omitZero) {
+  /** How a field's wire value becomes JSON. */
+  public enum Type {
+    STRING,
+    /** bytes, written as base64 as Go's JSON does for []byte */
+    BYTES,
+    INT32,
+    INT64,
+    BOOL,
+    DOUBLE,
+    MESSAGE,
+    MAP_STRING,
+    MAP_BYTES,
+    MAP_MESSAGE
+  }
+
+  public ProtoField {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(type, "type");
+  }
+}

@@ -1,0 +1,24 @@
+package dev.skiff.apiserver.registry;
+
+import dev.skiff.apiserver.registry.apps.DeploymentStrategy;
+import dev.skiff.apiserver.registry.apps.ReplicaSetStrategy;
+import dev.skiff.apiserver.registry.coordination.LeaseStrategy;
+import dev.skiff.apiserver.registry.core.CoreResources;
+import dev.skiff.storage.Store;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Every resource the server has built in, group by group, in discovery order. */
+public final class BuiltInResources {
+  private BuiltInResources() {}
+
+  /** @param store for strategies that read other objects (the Service address allocator) */
+  public static List<ResourceStrategy> strategies(Store store) {
+    List<ResourceStrategy> all = new ArrayList<>(CoreResources.strategies(store));
+    all.add(new DeploymentStrategy());
+    all.add(new ReplicaSetStrategy());
+    all.add(new LeaseStrategy());
+    all.addAll(StoredResources.strategies());
+    return all;
+  }
+}

@@ -1,0 +1,332 @@
+package dev.skiff.apiserver.registry;
+
+import dev.skiff.apiserver.api.FieldError;
+import dev.skiff.apiserver.api.ObjectMeta;
+import dev.skiff.apiserver.api.StatusError;
+import dev.skiff.apiserver.discovery.ResourceDefinition;
+import dev.skiff.apiserver.json.Json;
+import dev.skiff.storage.Bytes;
+import dev.skiff.storage.KeyValue;
+import dev.skiff.storage.Store;
+import dev.skiff.storage.WriteResult;
+import java.security.SecureRandom;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.UnaryOperator;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The generic REST store of one resource over a {@link Store}, as upstream's
+ * {@code registry/generic/registry.Store}: create, get, update, guaranteed update (for patches),
+ * delete; lists and watches live in {@link ResourceLister} and {@link ResourceWatch}. What differs
+ * between resources comes from the {@link ResourceStrategy}. Thread-safe; every write is a
+ * compare-and-swap on the object's mod revision.
+ */
+public final class GenericStore {
+  private static final String NAME_CHARS = "bcdfghjklmnpqrstvwxz2456789";
+  private static final int MAX_CAS_RETRIES = 32;
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final Store store;
+  private final ResourceStrategy strategy;
+  private final ResourceDefinition def;
+  private final ObjectCodec codec;
+  private final NamespaceLifecycle namespaces;
+  private final InstantSource clock;
+
+  public GenericStore(Store store, ResourceStrategy strategy, NamespaceLifecycle namespaces, InstantSource clock) {
+    this.store = Objects.requireNonNull(store, "store");
+    this.strategy = Objects.requireNonNull(strategy, "strategy");
+    this.def = strategy.definition();
+    this.codec = new ObjectCodec(def);
+    this.namespaces = Objects.requireNonNull(namespaces, "namespaces");
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  public ResourceDefinition definition() {
+    return def;
+  }
+
+  public ResourceStrategy strategy() {
+    return strategy;
+  }
+
+  public ObjectCodec codec() {
+    return codec;
+  }
+
+  public Store store() {
+    return store;
+  }
+
+  /**
+   * Creates {@code obj} in {@code namespace} ("" for cluster-scoped resources).
+   *
+   * @throws StatusError 409 AlreadyExists, 422 Invalid, 404 when the namespace is missing
+   */
+  public ObjectNode create(String namespace, ObjectNode obj, boolean dryRun) {
+    checkKind(obj);
+    TypeCheck.check(obj, def, strategy);
+    ObjectNode meta = ObjectMeta.of(obj);
+    setNamespace(namespace, meta);
+    String name = ObjectMeta.name(obj);
+    String generateName = Json.text(meta, "generateName").orElse("");
+    if (name.isEmpty() && !generateName.isEmpty()) {
+      StringBuilder n = new StringBuilder(generateName.length() > 58 ? generateName.substring(0, 58) : generateName);
+      for (int i = 0; i < 5; i++) {
+        n.append(NAME_CHARS.charAt(RANDOM.nextInt(NAME_CHARS.length())));
+      }
+      name = n.toString();
+      meta.put("name", name);
+    }
+    meta.put("uid", UUID.randomUUID().toString());
+    meta.put("creationTimestamp", ObjectMeta.formatTime(clock.instant()));
+    meta.remove(List.of("resourceVersion", "deletionTimestamp", "deletionGracePeriodSeconds", "selfLink"));
+    // Generation is the server's: strategies of resources that track spec changes set it to 1.
+    meta.remove("generation");
+    strategy.prepareForCreate(obj);
+    List<FieldError> errors = new ArrayList<>(MetadataValidation.validate(obj, def.namespaced(), strategy.nameIsLabel()));
+    errors.addAll(strategy.validate(obj));
+    if (!errors.isEmpty()) {
+      throw StatusError.invalid(def.group(), def.kind(), name, errors);
+    }
+    if (def.namespaced()) {
+      namespaces.admitCreate(namespace, def.group(), def.plural(), name);
+    }
+    if (dryRun) {
+      if (store.get(codec.key(namespace, name)).isPresent()) {
+        throw StatusError.alreadyExists(def.group(), def.plural(), name);
+      }
+      return obj;
+    }
+    return switch (store.create(codec.key(namespace, name), codec.encode(obj))) {
+      case WriteResult.Written w -> codec.decode(w.kv());
+      case WriteResult.AlreadyExists a -> throw StatusError.alreadyExists(def.group(), def.plural(), name);
+      case WriteResult.NotFound n -> throw StatusError.internal("create reported not found");
+      case WriteResult.RevisionMismatch m -> throw StatusError.internal("create reported a revision mismatch");
+    };
+  }
+
+  /** @throws StatusError 404 when absent */
+  public ObjectNode get(String namespace, String name) {
+    return codec.decode(current(namespace, name));
+  }
+
+  private KeyValue current(String namespace, String name) {
+    return store.get(codec.key(namespace, name))
+        .orElseThrow(() -> StatusError.notFound(def.group(), def.plural(), name));
+  }
+
+  /**
+   * Replaces the object. A non-empty resourceVersion in {@code obj} must match the stored one
+   * (409 Conflict otherwise); an empty one means an unconditional update, as upstream allows for
+   * these resources.
+   */
+  public ObjectNode update(String namespace, String name, ObjectNode obj, boolean dryRun) {
+    checkKind(obj);
+    ObjectNode meta = ObjectMeta.of(obj);
+    setNamespace(namespace, meta);
+    String bodyName = ObjectMeta.name(obj);
+    if (!bodyName.isEmpty() && !bodyName.equals(name)) {
+      throw StatusError.badRequest(
+          "the name of the object (%s) does not match the name on the URL (%s)".formatted(bodyName, name));
+    }
+    meta.put("name", name);
+    String wantRv = ObjectMeta.resourceVersion(obj);
+    return guaranteedUpdate(namespace, name, wantRv, dryRun, old -> obj);
+  }
+
+  /**
+   * Reads the object, applies {@code change} to a copy, validates and writes it with a CAS on the
+   * mod revision, retrying on a concurrent write unless {@code preconditionRv} pins a version.
+   */
+  public ObjectNode guaranteedUpdate(
+      String namespace, String name, String preconditionRv, boolean dryRun, UnaryOperator<ObjectNode> change) {
+    return guaranteedUpdate(namespace, name, preconditionRv, dryRun, change, false);
+  }
+
+  /**
+   * As {@link #guaranteedUpdate(String, String, String, boolean, UnaryOperator)}; with
+   * {@code statusOnly} the strategy's update preparation is skipped, for the status subresource,
+   * whose {@code change} already keeps everything but the status.
+   */
+  public ObjectNode guaranteedUpdate(String namespace, String name, String preconditionRv, boolean dryRun,
+      UnaryOperator<ObjectNode> change, boolean statusOnly) {
+    for (int attempt = 0; attempt < MAX_CAS_RETRIES; attempt++) {
+      KeyValue kv = current(namespace, name);
+      ObjectNode old = codec.decode(kv);
+      if (!preconditionRv.isEmpty() && !preconditionRv.equals(Long.toString(kv.modRevision()))) {
+        throw StatusError.staleResourceVersion(def.group(), def.plural(), name);
+      }
+      ObjectNode updated = change.apply(old.deepCopy());
+      checkKind(updated);
+      TypeCheck.check(updated, def, strategy);
+      carryOverMetadata(updated, old, namespace, name);
+      if (!statusOnly) {
+        strategy.prepareForUpdate(updated, old);
+      }
+      List<FieldError> errors = new ArrayList<>(MetadataValidation.validate(updated, def.namespaced(), strategy.nameIsLabel()));
+      errors.addAll(strategy.validateUpdate(updated, old));
+      if (!errors.isEmpty()) {
+        throw StatusError.invalid(def.group(), def.kind(), name, errors);
+      }
+      Bytes value = codec.encode(updated);
+      if (value.equals(kv.value()) || dryRun) {
+        // Upstream writes nothing for a no-op update, so the resourceVersion stays.
+        return dryRun ? updated : old;
+      }
+      if (ObjectMeta.isTerminating(updated) && finalizers(updated).isEmpty()) {
+        // The last finalizer went away: the object is now deleted, as upstream does in update.
+        WriteResult r = store.delete(codec.key(namespace, name), kv.modRevision());
+        if (r instanceof WriteResult.Written) {
+          return updated;
+        }
+        continue;
+      }
+      switch (store.update(codec.key(namespace, name), value, kv.modRevision())) {
+        case WriteResult.Written w -> {
+          return codec.decode(w.kv());
+        }
+        case WriteResult.NotFound n -> throw StatusError.notFound(def.group(), def.plural(), name);
+        case WriteResult.RevisionMismatch m -> {
+          if (!preconditionRv.isEmpty()) {
+            throw StatusError.staleResourceVersion(def.group(), def.plural(), name);
+          }
+        }
+        case WriteResult.AlreadyExists a -> throw StatusError.internal("update reported already exists");
+      }
+    }
+    throw StatusError.conflict(def.group(), def.plural(), name, "too many concurrent writes; try again");
+  }
+
+  /**
+   * Writes {@code change(current)} with a CAS on the mod revision, retrying on concurrent writes,
+   * without the strategy's hooks: for transitions the server makes itself below validation, as
+   * upstream's storage does for pod bindings. {@code change} may throw a {@link StatusError}.
+   */
+  public ObjectNode systemUpdate(String namespace, String name, UnaryOperator<ObjectNode> change) {
+    for (int attempt = 0; attempt < MAX_CAS_RETRIES; attempt++) {
+      KeyValue kv = current(namespace, name);
+      ObjectNode updated = change.apply(codec.decode(kv));
+      if (store.update(codec.key(namespace, name), codec.encode(updated), kv.modRevision()) instanceof WriteResult.Written w) {
+        return codec.decode(w.kv());
+      }
+    }
+    throw StatusError.conflict(def.group(), def.plural(), name, "too many concurrent writes; try again");
+  }
+
+  private void carryOverMetadata(ObjectNode updated, ObjectNode old, String namespace, String name) {
+    ObjectNode meta = ObjectMeta.of(updated);
+    JsonNode oldMeta = old.path("metadata");
+    meta.put("name", name);
+    setNamespace(namespace, meta);
+    for (String f : List.of("uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation")) {
+      if (oldMeta.has(f)) {
+        meta.set(f, oldMeta.get(f).deepCopy());
+      } else {
+        meta.remove(f);
+      }
+    }
+    meta.remove("resourceVersion");
+  }
+
+  /** The outcome of a delete: the object as deleted (or as marked for deletion) and whether it is gone. */
+  public record Deleted(ObjectNode object, boolean gone) {}
+
+  /**
+   * Deletes the object, or, when it has finalizers, marks it with a deletionTimestamp.
+   *
+   * @param preconditionUid "" or the uid the object must have
+   * @param preconditionRv "" or the resourceVersion the object must have
+   */
+  public Deleted delete(String namespace, String name, String preconditionUid, String preconditionRv, boolean dryRun) {
+    return delete(namespace, name, preconditionUid, preconditionRv, dryRun, null);
+  }
+
+  /**
+   * As {@link #delete(String, String, String, String, boolean)}, with the request's
+   * gracePeriodSeconds (null when not given) for resources with graceful deletion.
+   */
+  public Deleted delete(String namespace, String name, String preconditionUid, String preconditionRv, boolean dryRun,
+      Long gracePeriodSeconds) {
+    for (int attempt = 0; attempt < MAX_CAS_RETRIES; attempt++) {
+      KeyValue kv = current(namespace, name);
+      ObjectNode obj = codec.decode(kv);
+      String uid = ObjectMeta.uid(obj);
+      if (!preconditionUid.isEmpty() && !preconditionUid.equals(uid)) {
+        throw StatusError.conflict(def.group(), def.plural(), name,
+            "Precondition failed: UID in precondition: %s, UID in object meta: %s".formatted(preconditionUid, uid));
+      }
+      String rv = Long.toString(kv.modRevision());
+      if (!preconditionRv.isEmpty() && !preconditionRv.equals(rv)) {
+        throw StatusError.conflict(def.group(), def.plural(), name,
+            "Precondition failed: ResourceVersion in precondition: %s, ResourceVersion in object meta: %s"
+                .formatted(preconditionRv, rv));
+      }
+      long grace = strategy.gracePeriodSeconds(obj, gracePeriodSeconds);
+      if (!finalizers(obj).isEmpty() || grace > 0) {
+        if (dryRun || (ObjectMeta.isTerminating(obj) && grace > 0)
+            || (ObjectMeta.isTerminating(obj) && !finalizers(obj).isEmpty())) {
+          return new Deleted(obj, false);
+        }
+        ObjectNode marked = obj.deepCopy();
+        ObjectMeta.of(marked).put("deletionTimestamp", ObjectMeta.formatTime(clock.instant().plusSeconds(grace)))
+            .put("deletionGracePeriodSeconds", grace);
+        WriteResult r = store.update(codec.key(namespace, name), codec.encode(marked), kv.modRevision());
+        if (r instanceof WriteResult.Written w) {
+          return new Deleted(codec.decode(w.kv()), false);
+        }
+        continue;
+      }
+      if (dryRun) {
+        return new Deleted(obj, true);
+      }
+      switch (store.delete(codec.key(namespace, name), kv.modRevision())) {
+        case WriteResult.Written w -> {
+          return new Deleted(obj, true);
+        }
+        case WriteResult.NotFound n -> throw StatusError.notFound(def.group(), def.plural(), name);
+        case WriteResult.RevisionMismatch m -> {}
+        case WriteResult.AlreadyExists a -> throw StatusError.internal("delete reported already exists");
+      }
+    }
+    throw StatusError.conflict(def.group(), def.plural(), name, "too many concurrent writes; try again");
+  }
+
+  static List<String> finalizers(JsonNode obj) {
+    List<String> out = new ArrayList<>();
+    obj.path("metadata").path("finalizers").forEach(f -> out.add(f.asString("")));
+    return out;
+  }
+
+  private void setNamespace(String namespace, ObjectNode meta) {
+    if (!def.namespaced()) {
+      meta.remove("namespace");
+      return;
+    }
+    Optional<String> bodyNs = Json.text(meta, "namespace");
+    if (bodyNs.isPresent() && !bodyNs.get().isEmpty() && !bodyNs.get().equals(namespace)) {
+      throw StatusError.badRequest("the namespace of the provided object does not match the namespace sent on the request");
+    }
+    meta.put("namespace", namespace);
+  }
+
+  private void checkKind(ObjectNode obj) {
+    Optional<String> apiVersion = Json.text(obj, "apiVersion");
+    if (apiVersion.isPresent() && !apiVersion.get().equals(def.apiVersion())) {
+      throw StatusError.badRequest("the API version in the data (%s) does not match the expected API version (%s)"
+          .formatted(apiVersion.get(), def.apiVersion()));
+    }
+    Optional<String> kind = Json.text(obj, "kind");
+    if (kind.isPresent() && !kind.get().equals(def.kind())) {
+      throw StatusError.badRequest("the kind in the data (%s) does not match the expected kind (%s)"
+          .formatted(kind.get(), def.kind()));
+    }
+    obj.put("kind", def.kind()).put("apiVersion", def.apiVersion());
+  }
+}

@@ -1,0 +1,55 @@
+package dev.skiff.apiserver.registry;
+
+import dev.skiff.apiserver.api.ObjectMeta;
+import dev.skiff.apiserver.api.StatusError;
+import dev.skiff.apiserver.discovery.ResourceDefinition;
+import dev.skiff.apiserver.json.Json;
+import dev.skiff.storage.Bytes;
+import dev.skiff.storage.KeyValue;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * How one resource's objects are stored: keys under the resource's prefix, values as JSON without
+ * {@code metadata.resourceVersion}, which is always the key's mod revision (as upstream's etcd3
+ * storage does).
+ */
+public record ObjectCodec(ResourceDefinition definition) {
+
+  public Bytes key(String namespace, String name) {
+    return Bytes.of(definition.storagePrefix() + (definition.namespaced() ? namespace + "/" : "") + name);
+  }
+
+  /** The prefix of every object in {@code namespace}, or of all objects when it is "". */
+  public Bytes prefix(String namespace) {
+    return Bytes.of(definition.storagePrefix()
+        + (definition.namespaced() && !namespace.isEmpty() ? namespace + "/" : ""));
+  }
+
+  public Bytes encode(ObjectNode obj) {
+    ObjectNode copy = obj.deepCopy();
+    ObjectMeta.of(copy).remove("resourceVersion");
+    return Bytes.wrap(Json.write(copy));
+  }
+
+  /** The object stored in {@code kv}, its resourceVersion set from the mod revision. */
+  public ObjectNode decode(KeyValue kv) {
+    return decode(kv.value(), kv.modRevision());
+  }
+
+  public ObjectNode decode(Bytes value, long revision) {
+    JsonNode n;
+    try {
+      n = Json.parse(value.unsafeArray());
+    } catch (JacksonException e) {
+      throw StatusError.internal("stored object is not valid JSON: " + e.getOriginalMessage());
+    }
+    if (!(n instanceof ObjectNode obj)) {
+      throw StatusError.internal("stored object is not a JSON object");
+    }
+    obj.put("kind", definition.kind()).put("apiVersion", definition.apiVersion());
+    ObjectMeta.of(obj).put("resourceVersion", Long.toString(revision));
+    return obj;
+  }
+}

@@ -1,0 +1,226 @@
+package dev.skiff.apiserver.registry;
+
+import dev.skiff.apiserver.api.StatusError;
+import dev.skiff.apiserver.json.Json;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Applies the patch formats of {@code PATCH} requests to an object tree: JSON merge patch
+ * (RFC 7386), JSON patch (RFC 6902) and strategic merge patch. Strategic merge is approximated:
+ * maps merge as in a merge patch, lists of objects that all carry a {@code name} merge by name
+ * (upstream's patchMergeKey for containers, volumes, env, ports...), {@code $patch: delete} and
+ * {@code $retainKeys} are honoured and other directives ignored.
+ */
+public final class Patches {
+  private Patches() {}
+
+  public enum Type { JSON_PATCH, MERGE_PATCH, STRATEGIC_MERGE_PATCH }
+
+  public static JsonNode apply(Type type, JsonNode target, JsonNode patch) {
+    return switch (type) {
+      case MERGE_PATCH -> mergePatch(target, patch, false);
+      case STRATEGIC_MERGE_PATCH -> mergePatch(target, patch, true);
+      case JSON_PATCH -> jsonPatch(target, patch);
+    };
+  }
+
+  static JsonNode mergePatch(JsonNode target, JsonNode patch, boolean strategic) {
+    if (!patch.isObject()) {
+      return patch.deepCopy();
+    }
+    ObjectNode out = target != null && target.isObject() ? (ObjectNode) target.deepCopy() : Json.object();
+    if (strategic && "delete".equals(patch.path("$patch").asString(""))) {
+      return null;
+    }
+    JsonNode retain = strategic ? patch.get("$retainKeys") : null;
+    for (Map.Entry<String, JsonNode> e : patch.properties()) {
+      String k = e.getKey();
+      JsonNode v = e.getValue();
+      if (strategic && k.startsWith("$")) {
+        continue;
+      }
+      if (v.isNull()) {
+        out.remove(k);
+      } else if (v.isObject()) {
+        JsonNode merged = mergePatch(out.get(k), v, strategic);
+        if (merged == null) {
+          out.remove(k);
+        } else {
+          out.set(k, merged);
+        }
+      } else if (strategic && v.isArray() && out.get(k) instanceof ArrayNode existing && mergeableByName(existing, v)) {
+        out.set(k, mergeByName(existing, (ArrayNode) v));
+      } else {
+        out.set(k, v.deepCopy());
+      }
+    }
+    if (retain != null && retain.isArray()) {
+      Set<String> keep = new HashSet<>();
+      retain.forEach(n -> keep.add(n.asString("")));
+      out.properties().removeIf(e -> !keep.contains(e.getKey()));
+    }
+    return out;
+  }
+
+  private static boolean mergeableByName(ArrayNode a, JsonNode b) {
+    for (JsonNode n : a) {
+      if (!n.isObject() || !n.has("name")) {
+        return false;
+      }
+    }
+    for (JsonNode n : b) {
+      if (!n.isObject() || !n.has("name")) {
+        return false;
+      }
+    }
+    return !b.isEmpty();
+  }
+
+  private static ArrayNode mergeByName(ArrayNode existing, ArrayNode patch) {
+    ArrayNode out = existing.deepCopy();
+    for (JsonNode p : patch) {
+      String name = p.path("name").asString("");
+      int found = -1;
+      for (int i = 0; i < out.size(); i++) {
+        if (out.get(i).path("name").asString("").equals(name)) {
+          found = i;
+        }
+      }
+      JsonNode merged = mergePatch(found >= 0 ? out.get(found) : null, p, true);
+      if (found >= 0 && merged == null) {
+        out.remove(found);
+      } else if (found >= 0) {
+        out.set(found, merged);
+      } else if (merged != null) {
+        out.add(merged);
+      }
+    }
+    return out;
+  }
+
+  static JsonNode jsonPatch(JsonNode target, JsonNode patch) {
+    if (!patch.isArray()) {
+      throw StatusError.badRequest("json: cannot unmarshal object into Go value of type jsonpatch.Patch");
+    }
+    JsonNode doc = target.deepCopy();
+    for (JsonNode op : patch) {
+      String kind = op.path("op").asString("");
+      String path = op.path("path").asString("");
+      switch (kind) {
+        case "add" -> doc = put(doc, path, value(op), true);
+        case "replace" -> {
+          get(doc, path);
+          doc = put(doc, path, value(op), false);
+        }
+        case "remove" -> doc = remove(doc, path);
+        case "move" -> {
+          JsonNode v = get(doc, op.path("from").asString(""));
+          doc = remove(doc, op.path("from").asString(""));
+          doc = put(doc, path, v, true);
+        }
+        case "copy" -> doc = put(doc, path, get(doc, op.path("from").asString("")).deepCopy(), true);
+        case "test" -> {
+          if (!get(doc, path).equals(value(op))) {
+            throw StatusError.badRequest("the server rejected our request due to an error in our request");
+          }
+        }
+        default -> throw StatusError.badRequest("Unexpected kind: " + kind);
+      }
+    }
+    return doc;
+  }
+
+  private static JsonNode value(JsonNode op) {
+    if (!op.has("value")) {
+      throw StatusError.badRequest("missing value");
+    }
+    return op.get("value").deepCopy();
+  }
+
+  private static String[] tokens(String path) {
+    if (path.isEmpty()) {
+      return new String[0];
+    }
+    if (!path.startsWith("/")) {
+      throw StatusError.badRequest("invalid JSON pointer: " + path);
+    }
+    String[] t = path.substring(1).split("/", -1);
+    for (int i = 0; i < t.length; i++) {
+      t[i] = t[i].replace("~1", "/").replace("~0", "~");
+    }
+    return t;
+  }
+
+  private static JsonNode get(JsonNode doc, String path) {
+    JsonNode cur = doc;
+    for (String t : tokens(path)) {
+      cur = cur.isArray() ? cur.get(index(t, cur.size())) : cur.get(t);
+      if (cur == null) {
+        throw StatusError.unprocessable("doc is missing path: \"" + path + "\": missing value");
+      }
+    }
+    return cur;
+  }
+
+  private static JsonNode put(JsonNode doc, String path, JsonNode value, boolean insert) {
+    String[] t = tokens(path);
+    if (t.length == 0) {
+      return value;
+    }
+    JsonNode parent = get(doc, parentPath(t));
+    String last = t[t.length - 1];
+    if (parent instanceof ObjectNode o) {
+      o.set(last, value);
+    } else if (parent instanceof ArrayNode a) {
+      if (last.equals("-")) {
+        a.add(value);
+      } else if (insert) {
+        a.insert(index(last, a.size() + 1), value);
+      } else {
+        a.set(index(last, a.size()), value);
+      }
+    } else {
+      throw StatusError.unprocessable("doc is missing path: \"" + path + "\": missing value");
+    }
+    return doc;
+  }
+
+  private static JsonNode remove(JsonNode doc, String path) {
+    String[] t = tokens(path);
+    JsonNode parent = get(doc, parentPath(t));
+    String last = t[t.length - 1];
+    if (parent instanceof ObjectNode o && o.has(last)) {
+      o.remove(last);
+    } else if (parent instanceof ArrayNode a) {
+      a.remove(index(last, a.size()));
+    } else {
+      throw StatusError.unprocessable("Unable to remove nonexistent key: " + last + ": missing value");
+    }
+    return doc;
+  }
+
+  private static String parentPath(String[] t) {
+    StringBuilder s = new StringBuilder();
+    for (int i = 0; i < t.length - 1; i++) {
+      s.append('/').append(t[i].replace("~", "~0").replace("/", "~1"));
+    }
+    return s.toString();
+  }
+
+  private static int index(String t, int size) {
+    try {
+      int i = Integer.parseInt(t);
+      if (i < 0 || i >= size) {
+        throw StatusError.unprocessable("Unable to access invalid index: " + i + ": invalid index referenced");
+      }
+      return i;
+    } catch (NumberFormatException e) {
+      throw StatusError.badRequest("invalid array index: " + t);
+    }
+  }
+}

@@ -1,0 +1,140 @@
+package dev.skiff.apiserver.registry;
+
+import dev.skiff.apiserver.api.StatusError;
+import dev.skiff.storage.Bytes;
+import dev.skiff.storage.CompactedException;
+import dev.skiff.storage.FutureRevisionException;
+import dev.skiff.storage.KeyValue;
+import dev.skiff.storage.RangeRequest;
+import dev.skiff.storage.RangeResult;
+import dev.skiff.storage.Store;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Lists one resource with upstream's semantics: selectors, {@code limit}/{@code continue} paging
+ * pinned to the first page's revision, and {@code resourceVersion}/{@code resourceVersionMatch}.
+ * Filtering happens while paging, so a page holds up to {@code limit} matching objects.
+ */
+public final class ResourceLister {
+  /** How long a list waits for a resourceVersion newer than the store's, as upstream's cache. */
+  private static final Duration FUTURE_RV_WAIT = Duration.ofSeconds(3);
+
+  private final GenericStore resource;
+
+  public ResourceLister(GenericStore resource) {
+    this.resource = Objects.requireNonNull(resource, "resource");
+  }
+
+  public ListResult list(String namespace, ListOptions options) {
+    ObjectFilter filter = ObjectFilter.of(options, resource.strategy());
+    Store store = resource.store();
+    ObjectCodec codec = resource.codec();
+    Bytes prefix = codec.prefix(effectiveNamespace(namespace, options));
+    Bytes end = prefix.prefixEnd();
+    Bytes from = prefix;
+    long revision = 0;
+    if (!options.continueToken().isEmpty()) {
+      ContinueToken token = ContinueToken.decode(options.continueToken());
+      from = prefix.concat(Bytes.of(token.start()));
+      revision = token.revision();
+    } else {
+      revision = requestedRevision(options, store);
+    }
+    int limit = options.limit();
+    List<ObjectNode> items = new ArrayList<>();
+    String next = "";
+    Long remaining = null;
+    try {
+      while (true) {
+        int pageSize = limit > 0 ? Math.max(limit - items.size(), 1) : 0;
+        RangeResult page = store.range(new RangeRequest(from, end, revision, pageSize, false));
+        revision = page.revision();
+        KeyValue stoppedAt = null;
+        int consumed = 0;
+        for (KeyValue kv : page.kvs()) {
+          consumed++;
+          ObjectNode obj = codec.decode(kv);
+          if (filter.matches(obj)) {
+            items.add(obj);
+            if (limit > 0 && items.size() == limit) {
+              stoppedAt = kv;
+              break;
+            }
+          }
+        }
+        boolean moreInPage = consumed < page.kvs().size();
+        if (stoppedAt != null && (moreInPage || page.more())) {
+          Bytes nextKey = stoppedAt.key().successor();
+          next = new ContinueToken(revision, relative(prefix, nextKey)).encode();
+          if (filter.matchesEverything()) {
+            remaining = page.count() - consumed;
+          }
+          break;
+        }
+        if (!page.more() || page.kvs().isEmpty()) {
+          break;
+        }
+        from = page.kvs().getLast().key().successor();
+      }
+    } catch (CompactedException e) {
+      if (!options.continueToken().isEmpty()) {
+        throw StatusError.expired("The provided continue parameter is too old to display a consistent list"
+            + " result. You can start a new list without the continue parameter.");
+      }
+      throw StatusError.expired("The resourceVersion for the provided list is too old.");
+    }
+    return new ListResult(items, revision, next, remaining);
+  }
+
+  /** A field selector on metadata.namespace narrows a cluster-wide list of a namespaced resource. */
+  private String effectiveNamespace(String namespace, ListOptions options) {
+    if (namespace.isEmpty()) {
+      return options.fieldSelector().requiredValue("metadata.namespace").orElse("");
+    }
+    return namespace;
+  }
+
+  private static String relative(Bytes prefix, Bytes key) {
+    return new String(key.unsafeArray(), prefix.size(), key.size() - prefix.size(), java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  /** The revision to read at: 0 (current) unless the request pins an exact or minimum one. */
+  static long requestedRevision(ListOptions options, Store store) {
+    String rv = options.resourceVersion();
+    if (rv.isEmpty() || rv.equals("0")) {
+      if (options.resourceVersionMatch().equals("Exact")) {
+        throw StatusError.badRequest("resourceVersionMatch \"Exact\" is forbidden for resourceVersion \"0\"");
+      }
+      return 0;
+    }
+    long wanted;
+    try {
+      wanted = Long.parseLong(rv);
+    } catch (NumberFormatException e) {
+      throw StatusError.badRequest("invalid resource version: " + rv);
+    }
+    waitFor(wanted, store);
+    return options.resourceVersionMatch().equals("Exact") ? wanted : 0;
+  }
+
+  /** Waits briefly for the store to reach {@code wanted}; 504 as upstream when it does not. */
+  static void waitFor(long wanted, Store store) {
+    long deadline = System.nanoTime() + FUTURE_RV_WAIT.toNanos();
+    while (store.currentRevision() < wanted) {
+      if (System.nanoTime() > deadline) {
+        throw new StatusError(504, "Timeout",
+            "Too large resource version: %d, current: %d".formatted(wanted, store.currentRevision()), null);
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new FutureRevisionException(wanted, store.currentRevision());
+      }
+    }
+  }
+}

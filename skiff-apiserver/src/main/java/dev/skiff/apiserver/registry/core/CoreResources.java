@@ -1,0 +1,19 @@
+package dev.skiff.apiserver.registry.core;
+
+import dev.skiff.apiserver.registry.ResourceStrategy;
+import dev.skiff.storage.Store;
+import java.util.List;
+
+/** The built-in resources of the core group, in discovery order. */
+public final class CoreResources {
+  private CoreResources() {}
+
+  /** @param store for the Service address allocator, which reads the Services stored there */
+  public static List<ResourceStrategy> strategies(Store store) {
+    return List.of(new ConfigMapStrategy(), new EventStrategy(), new NamespaceStrategy(), new NodeStrategy(), new PodStrategy(), new SecretStrategy(),
+        new ServiceStrategy(new ServiceAddresses(store)));
+  }
+
+  /** The namespaces that exist in every cluster, created at startup. */
+  public static final List<String> SYSTEM_NAMESPACES = List.of("default", "kube-system", "kube-public", "kube-node-lease");
+}
