@@ -3,7 +3,7 @@ package dev.skiff.apiserver;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.skiff.apiserver.testing.ApiClient;
-import dev.skiff.apiserver.testing.Kubectl;
+import dev.skiff.testkit.Kubectl;
 import dev.skiff.storage.Store;
 import dev.skiff.storage.etcd.EtcdStore;
 import dev.skiff.testkit.EtcdProcess;

@@ -2,7 +2,7 @@ package dev.skiff.apiserver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.skiff.apiserver.testing.Kubectl;
+import dev.skiff.testkit.Kubectl;
 import dev.skiff.storage.sqlite.SqliteStore;
 import dev.skiff.storage.Store;
 import java.io.BufferedReader;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.skiff.apiserver.pki.CertificateAuthority;
 import dev.skiff.apiserver.pki.Credential;
-import dev.skiff.apiserver.testing.Kubectl;
+import dev.skiff.testkit.Kubectl;
 import dev.skiff.storage.Store;
 import dev.skiff.storage.sqlite.SqliteStore;
 import java.nio.file.Files;

@@ -1,5 +1,7 @@
 package dev.skiff.cli;
 
+import dev.skiff.apiserver.ApiServer;
+import dev.skiff.apiserver.ApiServerConfig;
 import dev.skiff.storage.Store;
 import dev.skiff.storage.StoreEndpoint;
 import dev.skiff.storage.StoreException;
@@ -10,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -21,11 +24,9 @@ import picocli.CommandLine.Option;
 @Command(
     name = "server",
     mixinStandardHelpOptions = true,
-    description = "Run the Skiff control plane (and the node agent) on this machine.")
+    description = "Run the Skiff control plane (and the node agent) on this machine."
+        + " Runs until stopped (Ctrl-C or SIGTERM).")
 final class ServerCommand implements Callable<Integer> {
-  /** Exit code when the command did all it can but a component it needs is not built yet. */
-  static final int NOT_BUILT_YET = 3;
-
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Option(names = "--data-dir", paramLabel = "DIR",
@@ -85,7 +86,9 @@ final class ServerCommand implements Callable<Integer> {
     out.printf("skiff: opening the datastore: %s%n", endpoint.describe());
     out.flush();
     long started = System.nanoTime();
-    try (Store store = Stores.open(endpoint)) {
+    Store store;
+    try {
+      store = Stores.open(endpoint);
       out.printf("skiff: datastore ready at revision %d (%d ms)%n",
           store.currentRevision(), (System.nanoTime() - started) / 1_000_000);
     } catch (StoreException e) {
@@ -97,9 +100,60 @@ final class ServerCommand implements Callable<Integer> {
       });
       return 1;
     }
-    err.println("skiff: the API server is not built yet, so there is nothing to serve; stopping.");
-    err.println("skiff: see README.md, 'What works', for what this version can do.");
-    return NOT_BUILT_YET;
+    warnAboutComponentsNotBuiltYet(err);
+    ApiServer apiServer = new ApiServer(new ApiServerConfig(
+        dir, bindAddress, httpsListenPort, store, tokenAuthFile, clientCaFile));
+    try {
+      apiServer.start();
+    } catch (Exception e) {
+      err.printf("skiff: cannot start the API server on %s:%d: %s%n", bindAddress,
+          httpsListenPort, rootMessage(e));
+      err.println("skiff: if the port is in use, stop the other server or choose another"
+          + " --https-listen-port.");
+      store.close();
+      return 1;
+    }
+    out.printf("skiff: API server ready at https://%s:%d (%d ms since start)%n",
+        bindAddress, apiServer.port(), (System.nanoTime() - started) / 1_000_000);
+    out.printf("skiff: admin kubeconfig: %s  (try: kubectl --kubeconfig %s get namespaces)%n",
+        apiServer.kubeconfig(), apiServer.kubeconfig());
+    out.flush();
+    awaitShutdown(apiServer, store);
+    return 0;
+  }
+
+  /** Blocks until SIGTERM or SIGINT, then stops the API server before closing the store. */
+  private static void awaitShutdown(ApiServer apiServer, Store store) {
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("skiff-shutdown").unstarted(() -> {
+      apiServer.close();
+      store.close();
+      stopped.countDown();
+    }));
+    try {
+      stopped.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void warnAboutComponentsNotBuiltYet(PrintWriter err) {
+    if (!disableAgent) {
+      err.println("skiff: the node agent is not built yet; running the control plane only"
+          + " (as with --disable-agent).");
+    }
+    if (simulatedNodes > 0) {
+      err.println("skiff: simulated nodes are not built yet; --simulated-nodes is ignored.");
+    }
+    err.flush();
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t == e ? String.valueOf(e.getMessage()) : e.getMessage() + " (" + t.getMessage() + ")";
   }
 
   private static Path defaultDataDir() {

@@ -1,4 +1,4 @@
-package dev.skiff.apiserver.testing;
+package dev.skiff.testkit;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
