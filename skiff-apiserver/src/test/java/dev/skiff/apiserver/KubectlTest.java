@@ -417,4 +417,31 @@ class KubectlTest {
     assertThat(kubectl.run("-n", "stored", "get", "rolebindings").assertOk().stdout())
         .containsPattern("robot-reads\\s+ClusterRole/view\\s+\\d+s");
   }
+
+  @Test
+  void applyRemovesWhatTheManifestNoLongerHas() throws Exception {
+    kubectl.run("create", "namespace", "reapply").assertOk();
+    Path file = dir.resolve("deploy.yaml");
+    String manifest = """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: app, namespace: reapply}
+        spec:
+          selector: {matchLabels: {app: app}}
+          template:
+            metadata: {labels: {app: app}}
+            spec:
+              containers:
+              - name: app
+                image: busybox:1.36
+                ports:
+        %s
+        """;
+    Files.writeString(file, manifest.formatted("        - containerPort: 80\n        - containerPort: 81"));
+    kubectl.run("apply", "-f", file.toString()).assertOk();
+    Files.writeString(file, manifest.formatted("        - containerPort: 80"));
+    assertThat(kubectl.run("apply", "-f", file.toString()).assertOk().stdout()).contains("deployment.apps/app configured");
+    assertThat(kubectl.run("-n", "reapply", "get", "deployment", "app", "-o",
+        "jsonpath={.spec.template.spec.containers[0].ports[*].containerPort}").assertOk().stdout()).isEqualTo("80");
+  }
 }

@@ -362,4 +362,18 @@ class RestSemanticsTest {
         .isEqualTo("true");
     watch.body().close();
   }
+
+  @Test
+  void deleteCollectionHonoursSelectors() throws Exception {
+    createNamespace("bulk");
+    createConfigMap("bulk", "keep", "");
+    createConfigMap("bulk", "drop-1", ",\"labels\":{\"tier\":\"tmp\"}");
+    createConfigMap("bulk", "drop-2", ",\"labels\":{\"tier\":\"tmp\"}");
+    HttpResponse<String> r = api.send("DELETE", "/api/v1/namespaces/bulk/configmaps?labelSelector=tier%3Dtmp", null, null);
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(json(r).path("kind").asString()).isEqualTo("ConfigMapList");
+    assertThat(json(r).path("items").findValuesAsString("name")).containsExactlyInAnyOrder("drop-1", "drop-2");
+    assertThat(json(api.get("/api/v1/namespaces/bulk/configmaps")).path("items").findValuesAsString("name"))
+        .containsExactly("keep");
+  }
 }

@@ -2,19 +2,14 @@ package dev.skiff.apiserver.registry;
 
 import dev.skiff.apiserver.api.StatusError;
 import dev.skiff.apiserver.json.Json;
-import java.util.HashSet;
 import java.util.Map;
-import java.util.Set;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Applies the patch formats of {@code PATCH} requests to an object tree: JSON merge patch
- * (RFC 7386), JSON patch (RFC 6902) and strategic merge patch. Strategic merge is approximated:
- * maps merge as in a merge patch, lists of objects that all carry a {@code name} merge by name
- * (upstream's patchMergeKey for containers, volumes, env, ports...), {@code $patch: delete} and
- * {@code $retainKeys} are honoured and other directives ignored.
+ * (RFC 7386), JSON patch (RFC 6902) and strategic merge patch ({@link StrategicMergePatch}).
  */
 public final class Patches {
   private Patches() {}
@@ -23,81 +18,23 @@ public final class Patches {
 
   public static JsonNode apply(Type type, JsonNode target, JsonNode patch) {
     return switch (type) {
-      case MERGE_PATCH -> mergePatch(target, patch, false);
-      case STRATEGIC_MERGE_PATCH -> mergePatch(target, patch, true);
+      case MERGE_PATCH -> mergePatch(target, patch);
+      case STRATEGIC_MERGE_PATCH -> StrategicMergePatch.apply(target, patch);
       case JSON_PATCH -> jsonPatch(target, patch);
     };
   }
 
-  static JsonNode mergePatch(JsonNode target, JsonNode patch, boolean strategic) {
+  /** RFC 7386: objects merge, null removes, everything else replaces. */
+  static JsonNode mergePatch(JsonNode target, JsonNode patch) {
     if (!patch.isObject()) {
       return patch.deepCopy();
     }
     ObjectNode out = target != null && target.isObject() ? (ObjectNode) target.deepCopy() : Json.object();
-    if (strategic && "delete".equals(patch.path("$patch").asString(""))) {
-      return null;
-    }
-    JsonNode retain = strategic ? patch.get("$retainKeys") : null;
     for (Map.Entry<String, JsonNode> e : patch.properties()) {
-      String k = e.getKey();
-      JsonNode v = e.getValue();
-      if (strategic && k.startsWith("$")) {
-        continue;
-      }
-      if (v.isNull()) {
-        out.remove(k);
-      } else if (v.isObject()) {
-        JsonNode merged = mergePatch(out.get(k), v, strategic);
-        if (merged == null) {
-          out.remove(k);
-        } else {
-          out.set(k, merged);
-        }
-      } else if (strategic && v.isArray() && out.get(k) instanceof ArrayNode existing && mergeableByName(existing, v)) {
-        out.set(k, mergeByName(existing, (ArrayNode) v));
+      if (e.getValue().isNull()) {
+        out.remove(e.getKey());
       } else {
-        out.set(k, v.deepCopy());
-      }
-    }
-    if (retain != null && retain.isArray()) {
-      Set<String> keep = new HashSet<>();
-      retain.forEach(n -> keep.add(n.asString("")));
-      out.properties().removeIf(e -> !keep.contains(e.getKey()));
-    }
-    return out;
-  }
-
-  private static boolean mergeableByName(ArrayNode a, JsonNode b) {
-    for (JsonNode n : a) {
-      if (!n.isObject() || !n.has("name")) {
-        return false;
-      }
-    }
-    for (JsonNode n : b) {
-      if (!n.isObject() || !n.has("name")) {
-        return false;
-      }
-    }
-    return !b.isEmpty();
-  }
-
-  private static ArrayNode mergeByName(ArrayNode existing, ArrayNode patch) {
-    ArrayNode out = existing.deepCopy();
-    for (JsonNode p : patch) {
-      String name = p.path("name").asString("");
-      int found = -1;
-      for (int i = 0; i < out.size(); i++) {
-        if (out.get(i).path("name").asString("").equals(name)) {
-          found = i;
-        }
-      }
-      JsonNode merged = mergePatch(found >= 0 ? out.get(found) : null, p, true);
-      if (found >= 0 && merged == null) {
-        out.remove(found);
-      } else if (found >= 0) {
-        out.set(found, merged);
-      } else if (merged != null) {
-        out.add(merged);
+        out.set(e.getKey(), mergePatch(out.get(e.getKey()), e.getValue()));
       }
     }
     return out;
