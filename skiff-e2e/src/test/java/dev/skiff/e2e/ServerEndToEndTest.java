@@ -3,19 +3,12 @@ package dev.skiff.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.skiff.testkit.EtcdProcess;
+import dev.skiff.testkit.KubeconfigTrust;
 import dev.skiff.testkit.Kubectl;
-import java.io.ByteArrayInputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
-import java.util.Base64;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -109,32 +102,12 @@ class ServerEndToEndTest {
       assertThat(result.stderr()).contains("You must be logged in to the server");
 
       // No credentials at all, over TLS verified against the cluster CA.
-      HttpResponse<String> anonymous = trustingClusterCa(server.kubeconfig()).send(
+      HttpResponse<String> anonymous = KubeconfigTrust.httpClient(server.kubeconfig()).send(
           HttpRequest.newBuilder(URI.create(server.url() + "/api/v1/namespaces")).build(),
           HttpResponse.BodyHandlers.ofString());
       assertThat(anonymous.statusCode()).isEqualTo(401);
       assertThat(anonymous.body()).contains("\"kind\":\"Status\"").contains("Unauthorized");
     }
-  }
-
-  /** An HTTP client that trusts only the CA named in a kubeconfig, and presents no identity. */
-  private static HttpClient trustingClusterCa(Path kubeconfig) throws Exception {
-    String caData = Files.readAllLines(kubeconfig).stream()
-        .map(String::strip)
-        .filter(l -> l.startsWith("certificate-authority-data:"))
-        .map(l -> l.substring(l.indexOf(':') + 1).strip())
-        .findFirst().orElseThrow();
-    Certificate ca = CertificateFactory.getInstance("X.509")
-        .generateCertificate(new ByteArrayInputStream(Base64.getDecoder().decode(caData)));
-    KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
-    trust.load(null, null);
-    trust.setCertificateEntry("skiff-ca", ca);
-    TrustManagerFactory tmf =
-        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    tmf.init(trust);
-    SSLContext tls = SSLContext.getInstance("TLS");
-    tls.init(null, tmf.getTrustManagers(), null);
-    return HttpClient.newBuilder().sslContext(tls).build();
   }
 
   @Test

@@ -1,6 +1,6 @@
 package dev.skiff.bench.storage;
 
-import dev.skiff.bench.storage.StoreWorkloads.Latency;
+import dev.skiff.bench.Latency;
 import dev.skiff.bench.storage.StoreWorkloads.ListTimes;
 import dev.skiff.bench.storage.StoreWorkloads.Throughput;
 import dev.skiff.storage.Store;

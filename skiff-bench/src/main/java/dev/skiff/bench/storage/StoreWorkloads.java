@@ -9,6 +9,8 @@ import dev.skiff.storage.Watch;
 import dev.skiff.storage.WatchRequest;
 import dev.skiff.storage.WatchResponse;
 import dev.skiff.storage.WriteResult;
+import dev.skiff.bench.Latency;
+import dev.skiff.bench.LatencyRecorder;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,8 +37,6 @@ final class StoreWorkloads {
       return operations / seconds;
     }
   }
-
-  record Latency(int samples, double p50Millis, double p99Millis, double maxMillis) {}
 
   private final Store store;
   private final Bytes root;
@@ -109,7 +109,7 @@ final class StoreWorkloads {
       paged.record(System.nanoTime() - start);
       check(seen == count, "paged through " + seen + " of " + count);
     }
-    return new ListTimes(summary(full), summary(paged));
+    return new ListTimes(Latency.of(full), Latency.of(paged));
   }
 
   /**
@@ -146,7 +146,7 @@ final class StoreWorkloads {
     } finally {
       watches.forEach(Watch::close);
     }
-    return summary(delays);
+    return Latency.of(delays);
   }
 
   private static Void readDelays(
@@ -226,10 +226,6 @@ final class StoreWorkloads {
     throw new IllegalStateException("write did not happen: " + result);
   }
 
-  private static Latency summary(LatencyRecorder r) {
-    return new Latency(r.count(), r.percentileMillis(50), r.percentileMillis(99),
-        r.percentileMillis(100));
-  }
 
   private static void check(boolean condition, String message) {
     if (!condition) {

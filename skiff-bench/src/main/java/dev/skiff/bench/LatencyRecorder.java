@@ -1,4 +1,4 @@
-package dev.skiff.bench.storage;
+package dev.skiff.bench;
 
 import java.util.Arrays;
 
@@ -6,28 +6,28 @@ import java.util.Arrays;
  * Collects latency samples (nanoseconds) from many threads into a fixed array and reports
  * percentiles. Samples past the capacity are counted but not kept, so memory stays bounded.
  */
-final class LatencyRecorder {
+public final class LatencyRecorder {
   private final long[] samples;
   private final java.util.concurrent.atomic.AtomicInteger next =
       new java.util.concurrent.atomic.AtomicInteger();
 
-  LatencyRecorder(int capacity) {
+  public LatencyRecorder(int capacity) {
     samples = new long[capacity];
   }
 
-  void record(long nanos) {
+  public void record(long nanos) {
     int i = next.getAndIncrement();
     if (i < samples.length) {
       samples[i] = nanos;
     }
   }
 
-  int count() {
+  public int count() {
     return Math.min(next.get(), samples.length);
   }
 
   /** The {@code p}-th percentile (0-100) in milliseconds; NaN with no samples. */
-  double percentileMillis(double p) {
+  public double percentileMillis(double p) {
     int n = count();
     if (n == 0) {
       return Double.NaN;

@@ -1,0 +1,102 @@
+package dev.skiff.bench.api;
+
+import dev.skiff.bench.Latency;
+import dev.skiff.bench.api.ApiWorkloads.ListTimes;
+import dev.skiff.bench.api.ApiWorkloads.Throughput;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+
+/**
+ * Issue 3's API server benchmark against a real {@code skiff server} process (embedded storage):
+ * cold start to /readyz, creates of ConfigMaps and pods by 64 HTTPS clients, lists of 10,000
+ * pods, write-to-watch delay to 1,000 watchers, and the server's RSS with 10,000 pods stored.
+ *
+ * <p>Usage: {@code bin/bench api [--quick]}; {@code --quick} shrinks every count tenfold.
+ */
+public final class ApiBenchmark {
+  private record Row(String workload, String result) {}
+
+  public static void main(String[] args) throws Exception {
+    boolean quick = List.of(args).contains("--quick");
+    int scale = quick ? 10 : 1;
+    Path jar = Path.of(System.getProperty("skiff.jar", "skiff-cli/target/skiff.jar"));
+    if (!Files.isRegularFile(jar)) {
+      throw new IllegalStateException(jar + " is missing: build it with 'mvn -DskipTests package'");
+    }
+    Path root = Files.createTempDirectory("skiff-bench-api");
+    List<Row> rows = new ArrayList<>();
+    try {
+      List<Long> starts = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        progress("cold start " + (i + 1) + " of 3");
+        try (ServerProcess s = ServerProcess.start(jar, root.resolve("cold" + i))) {
+          starts.add(s.readyMillis());
+          if (i == 0) {
+            rows.add(new Row("server RSS, idle after start", s.rssMiB() + " MiB"));
+          }
+        }
+      }
+      rows.add(new Row("cold start to /readyz (fresh data dir, 3 runs)",
+          starts.stream().sorted().map(ms -> ms + " ms").toList().toString()));
+
+      try (ServerProcess server = ServerProcess.start(jar, root.resolve("main"))) {
+        ApiWorkloads work = new ApiWorkloads(server, Duration.ofSeconds(120));
+        work.createNamespace("bench");
+        work.createNamespace("watch");
+        progress("warm-up");
+        work.createConfigMaps("bench", 16, 2000 / scale);
+        work.createNamespace("cms");
+        progress("ConfigMap creates, 64 clients");
+        rows.add(new Row("create small ConfigMaps, 64 clients",
+            throughput(work.createConfigMaps("cms", 64, 20_000 / scale))));
+        progress("pod creates, 64 clients");
+        rows.add(new Row("create pods, 64 clients",
+            throughput(work.createPods("bench", 64, 10_000 / scale))));
+        progress("list pods");
+        ListTimes lists = work.lists("/api/v1/namespaces/bench/pods", 10_000 / scale, 10);
+        rows.add(new Row("list " + 10_000 / scale + " pods (one request)", latency(lists.full())));
+        rows.add(new Row("list " + 10_000 / scale + " pods (pages of 500)", latency(lists.paged())));
+        rows.add(new Row("server RSS with " + 10_000 / scale + " pods (+" + 22_000 / scale
+            + " ConfigMaps) stored", server.rssMiB() + " MiB"));
+        progress("watch delivery");
+        int watchers = 1000 / scale;
+        rows.add(new Row("write-to-watch delay, " + watchers + " watchers, 20 writes/s",
+            latency(work.watchDelivery("watch", watchers, 100, 20))));
+      }
+    } finally {
+      try (Stream<Path> files = Files.walk(root)) {
+        for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(p);
+        }
+      }
+    }
+    System.out.printf("%n## API server benchmark, %s%n%n", Instant.now());
+    System.out.printf("Machine: %d cores; JVM %s; embedded storage%n%n",
+        Runtime.getRuntime().availableProcessors(), Runtime.version());
+    System.out.println("| workload | result |");
+    System.out.println("|---|---|");
+    rows.forEach(r -> System.out.printf("| %s | %s |%n", r.workload(), r.result()));
+  }
+
+  private static void progress(String step) {
+    System.err.printf("[api] %s%n", step);
+  }
+
+  private static String throughput(Throughput t) {
+    return String.format(Locale.ROOT,
+        "**%,.0f/s** (%d in %.2f s; latency p50 %.1f ms, p99 %.1f ms)",
+        t.perSecond(), t.operations(), t.seconds(), t.p50Millis(), t.p99Millis());
+  }
+
+  private static String latency(Latency l) {
+    return String.format(Locale.ROOT, "p50 **%.1f ms**, p99 **%.1f ms**, max %.1f ms (%d samples)",
+        l.p50Millis(), l.p99Millis(), l.maxMillis(), l.samples());
+  }
+}
