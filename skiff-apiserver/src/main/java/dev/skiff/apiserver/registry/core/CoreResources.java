@@ -10,7 +10,7 @@ public final class CoreResources {
 
   /** @param store for the Service address allocator, which reads the Services stored there */
   public static List<ResourceStrategy> strategies(Store store) {
-    return List.of(new ConfigMapStrategy(), new EventStrategy(), new NamespaceStrategy(), new PodStrategy(), new SecretStrategy(),
+    return List.of(new ConfigMapStrategy(), new EventStrategy(), new NamespaceStrategy(), new NodeStrategy(), new PodStrategy(), new SecretStrategy(),
         new ServiceStrategy(new ServiceAddresses(store)));
   }
 

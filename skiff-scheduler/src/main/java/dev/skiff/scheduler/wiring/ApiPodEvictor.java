@@ -1,0 +1,65 @@
+package dev.skiff.scheduler.wiring;
+
+import dev.skiff.scheduler.framework.PodEvictor;
+import dev.skiff.scheduler.framework.PodInfo;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodCondition;
+import io.fabric8.kubernetes.api.model.PodConditionBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.Serialization;
+
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Preemption's writes, as upstream's {@code PreparePotentialVictims}/{@code deletePod}: mark the
+ * victim with {@code DisruptionTarget=True} (reason {@code PreemptionByScheduler}), then delete it
+ * with its own grace period; and clear {@code status.nominatedNodeName} of pods whose nomination
+ * lost its room. A victim already gone counts as evicted.
+ */
+final class ApiPodEvictor implements PodEvictor {
+
+    private final KubernetesClient client;
+    private final String schedulerName;
+    private final InstantSource clock;
+
+    ApiPodEvictor(KubernetesClient client, String schedulerName, InstantSource clock) {
+        this.client = Objects.requireNonNull(client, "client");
+        this.schedulerName = Objects.requireNonNull(schedulerName, "schedulerName");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    @Override
+    public void evict(PodInfo victim, PodInfo preemptor) {
+        Pod v = victim.pod();
+        var resource = client.pods().inNamespace(v.getMetadata().getNamespace()).withName(v.getMetadata().getName());
+        Pod current = resource.get();
+        if (current == null || !Objects.equals(current.getMetadata().getUid(), v.getMetadata().getUid())) {
+            return;
+        }
+        List<PodCondition> conditions = new ArrayList<>(current.getStatus() == null || current.getStatus().getConditions() == null
+                ? List.of() : current.getStatus().getConditions());
+        conditions.removeIf(c -> "DisruptionTarget".equals(c.getType()));
+        conditions.add(new PodConditionBuilder().withType("DisruptionTarget").withStatus("True")
+                .withReason("PreemptionByScheduler")
+                .withMessage("%s: preempting to accommodate a higher priority pod".formatted(schedulerName))
+                .withLastTransitionTime(EventRecorder.format(clock.instant())).build());
+        resource.subresource("status").patch(PatchContext.of(PatchType.JSON_MERGE),
+                Serialization.asJson(Map.of("status", Map.of("conditions", conditions))));
+        resource.delete();
+    }
+
+    @Override
+    public void clearNominatedNodeName(PodInfo pod) {
+        Map<String, Object> status = new HashMap<>();
+        status.put("nominatedNodeName", null);
+        client.pods().inNamespace(pod.namespace()).withName(pod.pod().getMetadata().getName()).subresource("status")
+                .patch(PatchContext.of(PatchType.JSON_MERGE), Serialization.asJson(Map.of("status", status)));
+    }
+}
