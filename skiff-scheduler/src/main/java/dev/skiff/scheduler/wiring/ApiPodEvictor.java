@@ -6,12 +6,8 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.PodConditionBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import io.fabric8.kubernetes.client.utils.Serialization;
 
 import java.time.InstantSource;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,15 +39,13 @@ final class ApiPodEvictor implements PodEvictor {
         if (current == null || !Objects.equals(current.getMetadata().getUid(), v.getMetadata().getUid())) {
             return;
         }
-        List<PodCondition> conditions = new ArrayList<>(current.getStatus() == null || current.getStatus().getConditions() == null
-                ? List.of() : current.getStatus().getConditions());
+        List<PodCondition> conditions = PodConditions.of(current);
         conditions.removeIf(c -> "DisruptionTarget".equals(c.getType()));
         conditions.add(new PodConditionBuilder().withType("DisruptionTarget").withStatus("True")
                 .withReason("PreemptionByScheduler")
                 .withMessage("%s: preempting to accommodate a higher priority pod".formatted(schedulerName))
                 .withLastTransitionTime(EventRecorder.format(clock.instant())).build());
-        resource.subresource("status").patch(PatchContext.of(PatchType.JSON_MERGE),
-                Serialization.asJson(Map.of("status", Map.of("conditions", conditions))));
+        PodConditions.patchStatus(resource, Map.of("conditions", conditions));
         resource.delete();
     }
 
@@ -59,7 +53,6 @@ final class ApiPodEvictor implements PodEvictor {
     public void clearNominatedNodeName(PodInfo pod) {
         Map<String, Object> status = new HashMap<>();
         status.put("nominatedNodeName", null);
-        client.pods().inNamespace(pod.namespace()).withName(pod.pod().getMetadata().getName()).subresource("status")
-                .patch(PatchContext.of(PatchType.JSON_MERGE), Serialization.asJson(Map.of("status", status)));
+        PodConditions.patchStatus(client.pods().inNamespace(pod.namespace()).withName(pod.pod().getMetadata().getName()), status);
     }
 }

@@ -7,9 +7,6 @@ import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.PodConditionBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,8 +77,7 @@ final class ApiSchedulingEvents implements SchedulingEvents, AutoCloseable {
                 || (current.getSpec().getNodeName() != null && !current.getSpec().getNodeName().isEmpty())) {
             return; // gone, replaced or bound meanwhile
         }
-        List<PodCondition> conditions = new ArrayList<>(current.getStatus() == null || current.getStatus().getConditions() == null
-                ? List.of() : current.getStatus().getConditions());
+        List<PodCondition> conditions = PodConditions.of(current);
         PodCondition old = conditions.stream().filter(c -> "PodScheduled".equals(c.getType())).findFirst().orElse(null);
         String oldNominated = current.getStatus() == null ? null : current.getStatus().getNominatedNodeName();
         boolean nominatedSame = nominatedNodeName == null || nominatedNodeName.equals(oldNominated == null ? "" : oldNominated);
@@ -99,8 +95,7 @@ final class ApiSchedulingEvents implements SchedulingEvents, AutoCloseable {
         if (nominatedNodeName != null) {
             status.put("nominatedNodeName", nominatedNodeName.isEmpty() ? null : nominatedNodeName);
         }
-        pods.subresource("status").patch(PatchContext.of(PatchType.JSON_MERGE),
-                Serialization.asJson(Map.of("status", status)));
+        PodConditions.patchStatus(pods, status);
     }
 
     private void offer(Runnable write) {
