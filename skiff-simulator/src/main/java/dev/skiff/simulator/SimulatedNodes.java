@@ -58,7 +58,7 @@ public final class SimulatedNodes implements AutoCloseable {
         Concurrently.run(nodes, config.writeConcurrency(),
                 n -> uids.put(n.name(), registerNode(client, n.toNode(config.capacity(), clock.instant())).getMetadata().getUid()));
         this.heartbeats = new LeaseHeartbeats(client, nodes, uids, config, clock);
-        this.pods = new PodLifecycle(client, byName, addresses, Math.max(2, config.writeConcurrency() / 4), clock);
+        this.pods = new PodLifecycle(client, byName, addresses, Math.max(2, config.writeConcurrency() / 2), clock);
         log.info("{} simulated nodes registered", nodes.size());
     }
 

@@ -39,13 +39,15 @@ final class ApiSchedulingEvents implements SchedulingEvents, AutoCloseable {
 
     private final KubernetesClient client;
     private final EventRecorder recorder;
+    private final AsyncBinder binder;
     private final InstantSource clock;
     private final BlockingQueue<Runnable> writes = new ArrayBlockingQueue<>(CAPACITY);
     private final List<Thread> workers = new ArrayList<>(WORKERS);
     private volatile boolean running = true;
 
-    ApiSchedulingEvents(KubernetesClient client, EventRecorder recorder, InstantSource clock) {
+    ApiSchedulingEvents(KubernetesClient client, EventRecorder recorder, AsyncBinder binder, InstantSource clock) {
         this.client = Objects.requireNonNull(client, "client");
+        this.binder = Objects.requireNonNull(binder, "binder");
         this.recorder = Objects.requireNonNull(recorder, "recorder");
         this.clock = Objects.requireNonNull(clock, "clock");
         for (int i = 0; i < WORKERS; i++) {
@@ -56,8 +58,9 @@ final class ApiSchedulingEvents implements SchedulingEvents, AutoCloseable {
     @Override
     public void scheduled(PodInfo pod, String nodeName) {
         Pod p = pod.pod();
-        offer(() -> recorder.record(p, "Normal", "Scheduled", "Binding",
-                "Successfully assigned %s/%s to %s".formatted(p.getMetadata().getNamespace(), p.getMetadata().getName(), nodeName)));
+        // only once the binding is written, as upstream; a failed one reports FailedScheduling instead
+        binder.outcome(pod.key()).thenRun(() -> offer(() -> recorder.record(p, "Normal", "Scheduled", "Binding",
+                "Successfully assigned %s/%s to %s".formatted(p.getMetadata().getNamespace(), p.getMetadata().getName(), nodeName))));
     }
 
     @Override
