@@ -3,12 +3,14 @@ package dev.skiff.simulator;
 import java.time.Duration;
 
 /**
- * What the simulated nodes' Lease heartbeats have done so far.
+ * What the simulated nodes' Lease heartbeats have done so far. The interval between two renewals
+ * of one node is what must stay under the Lease's duration (40 s) for the node to stay Ready; it
+ * is the configured interval (10 s) when the API server keeps up, more when it does not.
  *
  * @param renewals Lease renewals written
  * @param failures renewals that failed (each node tries again in its next slot)
- * @param maxLag the longest time from a renewal's due moment to its write
- * @param meanLag the mean of the same
+ * @param meanInterval the mean time between two renewals of one node
+ * @param maxInterval the longest time between two renewals of one node
  */
-public record HeartbeatStats(long renewals, long failures, Duration maxLag, Duration meanLag) {
+public record HeartbeatStats(long renewals, long failures, Duration meanInterval, Duration maxInterval) {
 }

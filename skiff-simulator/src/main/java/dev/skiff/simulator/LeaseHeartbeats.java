@@ -31,11 +31,11 @@ import java.util.concurrent.atomic.LongAccumulator;
  * {@code statusInterval}. One ticker thread serves all nodes: the interval is cut into slots of
  * {@value #SLOT_MILLIS} ms and each node renews in its own slot, so 5,000 nodes make an even 500
  * writes a second instead of a burst every 10 s. Each slot's renewals run on virtual threads,
- * with at most {@code writeConcurrency} in flight.
+ * with at most {@code writeConcurrency} in flight. When the API server cannot keep up, the ticker
+ * waits for a free write instead of bursting to catch up: each node's interval stretches evenly.
  *
  * <p>A renewal updates the last Lease it wrote (an optimistic PUT, as upstream); on a conflict it
- * reads the Lease and tries once more; a missing Lease is created. Lag is the time from a node's
- * due moment to its written renewal.
+ * reads the Lease and tries once more; a missing Lease is created.
  */
 final class LeaseHeartbeats implements AutoCloseable {
 
@@ -52,8 +52,10 @@ final class LeaseHeartbeats implements AutoCloseable {
     private final Semaphore inFlight;
     private final AtomicLong renewals = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
-    private final AtomicLong lagTotalNanos = new AtomicLong();
-    private final LongAccumulator maxLagNanos = new LongAccumulator(Math::max, 0);
+    private final Map<String, Long> lastRenewalNanos = new ConcurrentHashMap<>();
+    private final AtomicLong intervals = new AtomicLong();
+    private final AtomicLong intervalTotalNanos = new AtomicLong();
+    private final LongAccumulator maxIntervalNanos = new LongAccumulator(Math::max, 0);
     private final Thread ticker;
     private volatile boolean running = true;
 
@@ -107,6 +109,9 @@ final class LeaseHeartbeats implements AutoCloseable {
         for (long k = 0; running; k++) {
             long due = start + k * tickNanos;
             long wait = due - System.nanoTime();
+            if (wait < 0) {
+                start -= wait; // behind (writes were slow): shift the schedule rather than burst
+            }
             try {
                 if (wait > 0) {
                     Thread.sleep(Duration.ofNanos(wait));
@@ -117,7 +122,7 @@ final class LeaseHeartbeats implements AutoCloseable {
                     inFlight.acquire();
                     Thread.ofVirtual().name("sim-heartbeat-" + node.name()).start(() -> {
                         try {
-                            beat(node, due, postStatus);
+                            beat(node, postStatus);
                         } finally {
                             inFlight.release();
                         }
@@ -129,16 +134,20 @@ final class LeaseHeartbeats implements AutoCloseable {
         }
     }
 
-    private void beat(SimulatedNode node, long dueNanos, boolean postStatus) {
+    private void beat(SimulatedNode node, boolean postStatus) {
         try {
             renew(node);
+            long now = System.nanoTime();
+            Long previous = lastRenewalNanos.put(node.name(), now);
+            if (previous != null) {
+                intervals.incrementAndGet();
+                intervalTotalNanos.addAndGet(now - previous);
+                maxIntervalNanos.accumulate(now - previous);
+            }
+            renewals.incrementAndGet();
             if (postStatus) {
                 postConditions(node);
             }
-            long lag = Math.max(0, System.nanoTime() - dueNanos);
-            renewals.incrementAndGet();
-            lagTotalNanos.addAndGet(lag);
-            maxLagNanos.accumulate(lag);
         } catch (RuntimeException e) {
             failures.incrementAndGet();
             if (running) {
@@ -194,9 +203,9 @@ final class LeaseHeartbeats implements AutoCloseable {
     }
 
     HeartbeatStats stats() {
-        long n = renewals.get();
-        return new HeartbeatStats(n, failures.get(), Duration.ofNanos(maxLagNanos.get()),
-                Duration.ofNanos(n == 0 ? 0 : lagTotalNanos.get() / n));
+        long n = intervals.get();
+        return new HeartbeatStats(renewals.get(), failures.get(), Duration.ofNanos(n == 0 ? 0 : intervalTotalNanos.get() / n),
+                Duration.ofNanos(maxIntervalNanos.get()));
     }
 
     @Override

@@ -41,18 +41,23 @@ class SimulatedScaleProbe {
         try (TestCluster cluster = new TestCluster(dir); var schedClient = cluster.newClient(); var simClient = cluster.newClient()) {
             var client = cluster.client;
             long t0 = System.nanoTime();
-            // 1,000 /24s do not fit in 10.42.0.0/16: /26s do (62 pod IPs each, plenty for 2 pods a node)
-            SimulatedNodesConfig config = SimulatedNodesConfig.of(NODES).withPodCidrs("10.42.0.0/16", 26);
-            try (SimulatedNodes nodes = new SimulatedNodes(simClient, config);
-                 SchedulerService scheduler = new SchedulerService(schedClient, SchedulerConfig.defaults("probe"))) {
+            // 1,000 /24s do not fit in 10.42.0.0/16: take the largest node CIDR that does (/26 for 1,000, /29 for 5,000)
+            int mask = 24;
+            while ((1L << (mask - 16)) < NODES) {
+                mask++;
+            }
+            SimulatedNodesConfig config = SimulatedNodesConfig.of(NODES).withPodCidrs("10.42.0.0/16", mask);
+            try (SimulatedNodes nodes = new SimulatedNodes(simClient, config)) {
                 double registerSeconds = (System.nanoTime() - t0) / 1e9;
-                await().atMost(Duration.ofSeconds(60)).until(scheduler::isScheduling);
                 client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("load").endMetadata().build()).create();
                 SharedIndexInformer<Pod> watch = client.pods().inNamespace("load").inform();
-                long start = System.nanoTime();
+                // the backlog is created first, so that the scheduler's own pace shows, not the creators'
+                long c0 = System.nanoTime();
                 Concurrently.run(IntStream.range(0, PODS).boxed().toList(), 16,
                         i -> client.pods().inNamespace("load").resource(pod("p" + i, "100m").build()).create());
-                double createSeconds = (System.nanoTime() - start) / 1e9;
+                double createSeconds = (System.nanoTime() - c0) / 1e9;
+                SchedulerService scheduler = new SchedulerService(schedClient, SchedulerConfig.defaults("probe"));
+                long start = System.nanoTime();
                 double boundAt = -1;
                 while (System.nanoTime() - start < TimeUnit.MINUTES.toNanos(4)) {
                     List<Pod> pods = watch.getStore().list();
@@ -64,24 +69,26 @@ class SimulatedScaleProbe {
                     if (running == PODS) {
                         break;
                     }
-                    Thread.sleep(200);
+                    Thread.sleep(100);
                 }
                 double runningAt = (System.nanoTime() - start) / 1e9;
                 watch.close();
+                scheduler.close();
                 long nodesUsed = client.pods().inNamespace("load").list().getItems().stream()
                         .map(p -> p.getSpec().getNodeName()).distinct().count();
-                // let one more full heartbeat round pass under the settled load, then look at every Lease
-                Thread.sleep(config.leaseInterval().toMillis() + 1000);
+                // let two more full heartbeat rounds pass under the settled load, then look at every Lease
+                Thread.sleep(2 * config.leaseInterval().toMillis() + 1000);
                 ZonedDateTime now = ZonedDateTime.now();
                 List<Lease> leases = client.leases().inNamespace("kube-node-lease").list().getItems();
                 long stale = leases.stream().filter(l -> l.getSpec().getRenewTime().isBefore(now.minusSeconds(15))).count();
                 HeartbeatStats hb = nodes.heartbeatStats();
-                System.out.printf("PROBE nodes=%d register=%.1fs pods=%d create=%.1fs allBound=%.1fs allRunning=%.1fs "
+                System.out.printf("PROBE nodes=%d register=%.1fs pods=%d create=%.1fs allBound=%.1fs allRunning=%.1fs (from scheduler start, incl. leader election and sync) "
                                 + "schedule=%.0f pods/s endToEnd=%.0f pods/s nodesUsed=%d%n",
                         NODES, registerSeconds, PODS, createSeconds, boundAt, runningAt, PODS / boundAt, PODS / runningAt, nodesUsed);
-                System.out.printf("PROBE heartbeats renewals=%d failures=%d meanLag=%dms maxLag=%dms leases=%d staleOver15s=%d%n",
-                        hb.renewals(), hb.failures(), hb.meanLag().toMillis(), hb.maxLag().toMillis(), leases.size(), stale);
-                assertThat(boundAt).as("every pod bound").isPositive();
+                System.out.printf("PROBE heartbeats renewals=%d failures=%d interval mean=%dms max=%dms (configured %dms) leases=%d staleOver15s=%d%n",
+                        hb.renewals(), hb.failures(), hb.meanInterval().toMillis(), hb.maxInterval().toMillis(),
+                        config.leaseInterval().toMillis(), leases.size(), stale);
+                assertThat(boundAt).as("every pod bound").isGreaterThanOrEqualTo(0);
                 assertThat(leases).hasSize(NODES);
                 assertThat(stale).isZero();
             }
