@@ -16,15 +16,18 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Nodes ({@code pkg/registry/core/node}): cluster-scoped, status owned by the kubelet through the
- * status subresource, taints checked, and kubectl's columns (status from the Ready condition, roles
- * from {@code node-role.kubernetes.io/*} labels).
+ * Nodes ({@code pkg/registry/core/node}): cluster-scoped; unlike most kinds a create may carry the
+ * status (the kubelet registers a node with its capacity and conditions in one request), while an
+ * update keeps the stored status, which changes only through {@code nodes/status}. Field
+ * selectors on {@code spec.unschedulable}; kubectl's columns NAME STATUS ROLES AGE VERSION and the
+ * wide ones, as upstream's {@code printNode}.
  */
 public final class NodeStrategy implements ResourceStrategy {
-  private static final ResourceDefinition DEFINITION = new ResourceDefinition("", "v1", "Node", "nodes", "node",
-      false, ResourceDefinition.ALL_VERBS, List.of("no"), List.of(), List.of(ResourceDefinition.Subresource.status("Node")));
-  private static final List<String> EFFECTS = List.of("NoExecute", "NoSchedule", "PreferNoSchedule");
+  private static final List<String> TAINT_EFFECTS = List.of("NoSchedule", "PreferNoSchedule", "NoExecute");
+  private static final ResourceDefinition DEFINITION = new ResourceDefinition("", "v1", "Node", "nodes", "node", false,
+      ResourceDefinition.ALL_VERBS, List.of("no"), List.of(), List.of(ResourceDefinition.Subresource.status("Node")));
   private static final String ROLE_PREFIX = "node-role.kubernetes.io/";
+  private static final String ROLE_LABEL = "kubernetes.io/role";
 
   @Override
   public ResourceDefinition definition() {
@@ -39,16 +42,37 @@ public final class NodeStrategy implements ResourceStrategy {
   @Override
   public List<FieldError> validate(ObjectNode obj) {
     List<FieldError> errors = new ArrayList<>();
+    JsonNode spec = obj.path("spec");
+    String cidr = spec.path("podCIDR").asString("");
+    if (!cidr.isEmpty() && !cidr.matches("[0-9a-fA-F:.]+/[0-9]{1,3}")) {
+      errors.add(FieldError.invalid("spec.podCIDR", spec.get("podCIDR"), "must be a valid CIDR"));
+    }
+    JsonNode cidrs = spec.path("podCIDRs");
+    if (!cidr.isEmpty() && cidrs.size() > 0 && !cidrs.get(0).asString("").equals(cidr)) {
+      errors.add(FieldError.invalid("spec.podCIDRs", cidrs, "the first entry must match spec.podCIDR"));
+    }
     int i = 0;
-    for (JsonNode t : obj.path("spec").path("taints")) {
+    for (JsonNode t : spec.path("taints")) {
       String path = "spec.taints[" + i++ + "]";
       if (t.path("key").asString("").isEmpty()) {
         errors.add(FieldError.required(path + ".key", ""));
       }
       String effect = t.path("effect").asString("");
-      if (!EFFECTS.contains(effect)) {
-        errors.add(FieldError.notSupported(path + ".effect", effect, EFFECTS));
+      if (!TAINT_EFFECTS.contains(effect)) {
+        errors.add(FieldError.notSupported(path + ".effect", effect, TAINT_EFFECTS));
       }
+    }
+    return errors;
+  }
+
+  @Override
+  public List<FieldError> validateUpdate(ObjectNode obj, ObjectNode old) {
+    List<FieldError> errors = new ArrayList<>(validate(obj));
+    // upstream: podCIDR may be set once, never changed
+    String was = old.path("spec").path("podCIDR").asString("");
+    String now = obj.path("spec").path("podCIDR").asString("");
+    if (!was.isEmpty() && !was.equals(now)) {
+      errors.add(FieldError.forbidden("spec.podCIDR", "node updates may not change podCIDR except from \"\" to valid"));
     }
     return errors;
   }
@@ -60,7 +84,9 @@ public final class NodeStrategy implements ResourceStrategy {
 
   @Override
   public Optional<String> fieldValue(JsonNode obj, String field) {
-    return Optional.of(String.valueOf(obj.path("spec").path("unschedulable").asBoolean(false)));
+    return field.equals("spec.unschedulable")
+        ? Optional.of(String.valueOf(obj.path("spec").path("unschedulable").asBoolean(false)))
+        : Optional.empty();
   }
 
   @Override
@@ -79,30 +105,46 @@ public final class NodeStrategy implements ResourceStrategy {
 
   @Override
   public List<Object> cells(JsonNode obj, Instant now) {
-    String ready = "Unknown";
-    for (JsonNode c : obj.path("status").path("conditions")) {
-      if (c.path("type").asString("").equals("Ready")) {
-        ready = c.path("status").asString("").equals("True") ? "Ready" : "NotReady";
-      }
-    }
-    String status = obj.path("spec").path("unschedulable").asBoolean(false) ? ready + ",SchedulingDisabled" : ready;
-    Set<String> roles = new TreeSet<>();
-    for (Map.Entry<String, String> l : ObjectMeta.labels(obj).entrySet()) {
-      if (l.getKey().startsWith(ROLE_PREFIX) && l.getKey().length() > ROLE_PREFIX.length()) {
-        roles.add(l.getKey().substring(ROLE_PREFIX.length()));
-      } else if (l.getKey().equals("kubernetes.io/role") && !l.getValue().isEmpty()) {
-        roles.add(l.getValue());
-      }
-    }
-    JsonNode info = obj.path("status").path("nodeInfo");
-    return List.of(ObjectMeta.name(obj), status, roles.isEmpty() ? "<none>" : String.join(",", roles),
-        ResourceStrategy.age(obj, now), info.path("kubeletVersion").asString(""), address(obj, "InternalIP"),
-        address(obj, "ExternalIP"), orUnknown(info.path("osImage").asString("")),
-        orUnknown(info.path("kernelVersion").asString("")), orUnknown(info.path("containerRuntimeVersion").asString("")));
+    JsonNode status = obj.path("status");
+    JsonNode info = status.path("nodeInfo");
+    return List.of(ObjectMeta.name(obj), statusCell(obj), roles(ObjectMeta.labels(obj)), ResourceStrategy.age(obj, now),
+        info.path("kubeletVersion").asString(""), address(status, "InternalIP"), address(status, "ExternalIP"),
+        orUnknown(info.path("osImage").asString("")), orUnknown(info.path("kernelVersion").asString("")),
+        orUnknown(info.path("containerRuntimeVersion").asString("")));
   }
 
-  private static String address(JsonNode obj, String type) {
-    for (JsonNode a : obj.path("status").path("addresses")) {
+  /** Ready, NotReady or Unknown from the Ready condition, then SchedulingDisabled when cordoned. */
+  private static String statusCell(JsonNode node) {
+    List<String> parts = new ArrayList<>(2);
+    for (JsonNode c : node.path("status").path("conditions")) {
+      if (c.path("type").asString("").equals("Ready")) {
+        parts.add(c.path("status").asString("").equals("True") ? "Ready" : "NotReady");
+        break;
+      }
+    }
+    if (parts.isEmpty()) {
+      parts.add("Unknown");
+    }
+    if (node.path("spec").path("unschedulable").asBoolean(false)) {
+      parts.add("SchedulingDisabled");
+    }
+    return String.join(",", parts);
+  }
+
+  private static String roles(Map<String, String> labels) {
+    TreeSet<String> roles = new TreeSet<>();
+    labels.forEach((k, v) -> {
+      if (k.startsWith(ROLE_PREFIX) && k.length() > ROLE_PREFIX.length()) {
+        roles.add(k.substring(ROLE_PREFIX.length()));
+      } else if (k.equals(ROLE_LABEL) && !v.isEmpty()) {
+        roles.add(v);
+      }
+    });
+    return roles.isEmpty() ? "<none>" : String.join(",", roles);
+  }
+
+  private static String address(JsonNode status, String type) {
+    for (JsonNode a : status.path("addresses")) {
       if (a.path("type").asString("").equals(type)) {
         return a.path("address").asString("");
       }

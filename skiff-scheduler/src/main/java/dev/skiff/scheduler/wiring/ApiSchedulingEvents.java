@@ -1,0 +1,136 @@
+package dev.skiff.scheduler.wiring;
+
+import dev.skiff.scheduler.SchedulingEvents;
+import dev.skiff.scheduler.framework.PodInfo;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodCondition;
+import io.fabric8.kubernetes.api.model.PodConditionBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@link SchedulingEvents} written to the API: a {@code Scheduled} or {@code FailedScheduling} event
+ * (through {@link EventRecorder}) and, on failure, the pod's {@code PodScheduled=False} condition and
+ * {@code status.nominatedNodeName} through {@code pods/status}, as upstream's
+ * {@code handleSchedulingFailure}.
+ *
+ * <p>The scheduling thread only offers writes to a bounded queue; {@value #WORKERS} virtual threads
+ * perform them. When the queue is full a write is dropped and logged, as upstream's event
+ * broadcaster drops: the pod is retried later and its next failure writes again. Closing stops the
+ * workers after the writes in hand.
+ */
+final class ApiSchedulingEvents implements SchedulingEvents, AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ApiSchedulingEvents.class);
+    private static final int WORKERS = 4;
+    private static final int CAPACITY = 10_000;
+
+    private final KubernetesClient client;
+    private final EventRecorder recorder;
+    private final AsyncBinder binder;
+    private final InstantSource clock;
+    private final BlockingQueue<Runnable> writes = new ArrayBlockingQueue<>(CAPACITY);
+    private final List<Thread> workers = new ArrayList<>(WORKERS);
+    private volatile boolean running = true;
+
+    ApiSchedulingEvents(KubernetesClient client, EventRecorder recorder, AsyncBinder binder, InstantSource clock) {
+        this.client = Objects.requireNonNull(client, "client");
+        this.binder = Objects.requireNonNull(binder, "binder");
+        this.recorder = Objects.requireNonNull(recorder, "recorder");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        for (int i = 0; i < WORKERS; i++) {
+            workers.add(Thread.ofVirtual().name("scheduler-events-" + i).start(this::work));
+        }
+    }
+
+    @Override
+    public void scheduled(PodInfo pod, String nodeName) {
+        Pod p = pod.pod();
+        // only once the binding is written, as upstream; a failed one reports FailedScheduling instead
+        binder.outcome(pod.key()).thenRun(() -> offer(() -> recorder.record(p, "Normal", "Scheduled", "Binding",
+                "Successfully assigned %s/%s to %s".formatted(p.getMetadata().getNamespace(), p.getMetadata().getName(), nodeName))));
+    }
+
+    @Override
+    public void failedScheduling(PodInfo pod, String reason, String message, String nominatedNodeName) {
+        Pod p = pod.pod();
+        offer(() -> {
+            recorder.record(p, "Warning", "FailedScheduling", "Scheduling", message);
+            updateCondition(p, reason, message, nominatedNodeName);
+        });
+    }
+
+    /** Sets PodScheduled=False unless the pod already says the same; reads the pod first, as conditions are a list. */
+    private void updateCondition(Pod cached, String reason, String message, String nominatedNodeName) {
+        var pods = client.pods().inNamespace(cached.getMetadata().getNamespace()).withName(cached.getMetadata().getName());
+        Pod current = pods.get();
+        if (current == null || !Objects.equals(current.getMetadata().getUid(), cached.getMetadata().getUid())
+                || (current.getSpec().getNodeName() != null && !current.getSpec().getNodeName().isEmpty())) {
+            return; // gone, replaced or bound meanwhile
+        }
+        List<PodCondition> conditions = PodConditions.of(current);
+        PodCondition old = conditions.stream().filter(c -> "PodScheduled".equals(c.getType())).findFirst().orElse(null);
+        String oldNominated = current.getStatus() == null ? null : current.getStatus().getNominatedNodeName();
+        boolean nominatedSame = nominatedNodeName == null || nominatedNodeName.equals(oldNominated == null ? "" : oldNominated);
+        if (old != null && "False".equals(old.getStatus()) && reason.equals(old.getReason())
+                && message.equals(old.getMessage()) && nominatedSame) {
+            return;
+        }
+        String transition = old != null && "False".equals(old.getStatus()) && old.getLastTransitionTime() != null
+                ? old.getLastTransitionTime() : EventRecorder.format(clock.instant());
+        conditions.remove(old);
+        conditions.add(new PodConditionBuilder().withType("PodScheduled").withStatus("False").withReason(reason)
+                .withMessage(message).withLastTransitionTime(transition).build());
+        Map<String, Object> status = new LinkedHashMap<>();
+        status.put("conditions", conditions);
+        if (nominatedNodeName != null) {
+            status.put("nominatedNodeName", nominatedNodeName.isEmpty() ? null : nominatedNodeName);
+        }
+        PodConditions.patchStatus(pods, status);
+    }
+
+    private void offer(Runnable write) {
+        if (!writes.offer(write)) {
+            log.warn("scheduler event queue full ({} writes); dropping one", CAPACITY);
+        }
+    }
+
+    private void work() {
+        while (running || !writes.isEmpty()) {
+            try {
+                Runnable w = writes.poll(200, TimeUnit.MILLISECONDS);
+                if (w != null) {
+                    w.run();
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (KubernetesClientException e) {
+                log.debug("scheduler status write failed: {}", e.getMessage());
+            } catch (RuntimeException e) {
+                log.warn("scheduler status write failed", e);
+            }
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        running = false;
+        for (Thread t : workers) {
+            if (!t.join(java.time.Duration.ofSeconds(5))) {
+                t.interrupt();
+            }
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package dev.skiff.simulator;
+
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Simulated nodes, like KWOK: {@code count} Nodes registered through the API as kubelets would
+ * (labels, capacity, a pod CIDR cut deterministically from the cluster CIDR until a node-IPAM
+ * controller owns that, Ready conditions, nodeInfo), a Lease heartbeat for each
+ * ({@link LeaseHeartbeats}), and pods bound to them run through Pending, Running and, when asked
+ * to, Succeeded or Failed, and are removed when deleted ({@link PodLifecycle}). No containers run.
+ *
+ * <p>The constructor returns once every node and Lease is written. Owns its threads:
+ * {@link #close()} stops the heartbeats and pod workers; nodes stay registered (and turn NotReady
+ * in the node lifecycle controller's eyes once their Leases expire, as for a stopped kubelet).
+ */
+public final class SimulatedNodes implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(SimulatedNodes.class);
+
+    private final List<SimulatedNode> nodes;
+    private final LeaseHeartbeats heartbeats;
+    private final PodLifecycle pods;
+
+    public SimulatedNodes(KubernetesClient client, SimulatedNodesConfig config) {
+        Objects.requireNonNull(client, "client");
+        Objects.requireNonNull(config, "config");
+        InstantSource clock = InstantSource.system();
+        Ipv4Range cluster = Ipv4Range.parse(config.clusterCidr());
+        if (cluster.subnets(config.nodeCidrMaskSize()) < config.count()) {
+            throw new IllegalArgumentException("%s holds %d /%d pod CIDRs, fewer than %d nodes".formatted(
+                    cluster, cluster.subnets(config.nodeCidrMaskSize()), config.nodeCidrMaskSize(), config.count()));
+        }
+        List<SimulatedNode> all = new ArrayList<>(config.count());
+        Map<String, SimulatedNode> byName = new LinkedHashMap<>();
+        Map<String, PodAddresses> addresses = new LinkedHashMap<>();
+        for (int i = 0; i < config.count(); i++) {
+            SimulatedNode n = SimulatedNode.of(config, i);
+            all.add(n);
+            byName.put(n.name(), n);
+            addresses.put(n.name(), new PodAddresses(n.podCidr()));
+        }
+        this.nodes = List.copyOf(all);
+        Map<String, String> uids = new java.util.concurrent.ConcurrentHashMap<>();
+        Concurrently.run(nodes, config.writeConcurrency(),
+                n -> uids.put(n.name(), registerNode(client, n.toNode(config.capacity(), clock.instant())).getMetadata().getUid()));
+        this.heartbeats = new LeaseHeartbeats(client, nodes, uids, config, clock);
+        this.pods = new PodLifecycle(client, byName, addresses, Math.max(2, config.writeConcurrency() / 2), clock);
+        log.info("{} simulated nodes registered", nodes.size());
+    }
+
+    /** Creates the node; one left from an earlier run gets our labels and a fresh status instead. */
+    private static Node registerNode(KubernetesClient client, Node node) {
+        try {
+            return client.nodes().resource(node).create();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 409) {
+                throw e;
+            }
+        }
+        var existing = client.nodes().withName(node.getMetadata().getName());
+        existing.edit(n -> {
+            n.getMetadata().setLabels(node.getMetadata().getLabels());
+            return n;
+        });
+        return existing.subresource("status").patch(PatchContext.of(PatchType.JSON_MERGE),
+                Serialization.asJson(Map.of("status", node.getStatus())));
+    }
+
+    /** The registered node names, in order. */
+    public List<String> nodeNames() {
+        return nodes.stream().map(SimulatedNode::name).toList();
+    }
+
+    /** How the Lease heartbeats have fared. */
+    public HeartbeatStats heartbeatStats() {
+        return heartbeats.stats();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        pods.close();
+        heartbeats.close();
+    }
+}

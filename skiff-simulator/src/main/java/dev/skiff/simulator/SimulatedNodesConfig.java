@@ -1,0 +1,63 @@
+package dev.skiff.simulator;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * How many simulated nodes to run and what they look like.
+ *
+ * @param count how many nodes ({@code PREFIX-0001}, {@code PREFIX-0002}, ...)
+ * @param namePrefix the node name prefix, {@code sim-node} by default
+ * @param clusterCidr the IPv4 range node pod CIDRs are cut from (Skiff's cluster CIDR 10.42.0.0/16)
+ * @param nodeCidrMaskSize the prefix length of each node's pod CIDR (24, as upstream's default
+ *     {@code --node-cidr-mask-size}); the range must hold {@code count} of them
+ * @param zones how many zones the nodes spread over ({@code zone-a}, {@code zone-b}, ...)
+ * @param capacity each node's capacity, which is also its allocatable
+ * @param leaseInterval how often each node renews its Lease (the kubelet's 10 s)
+ * @param leaseDurationSeconds the Lease's {@code leaseDurationSeconds} (the kubelet's 40)
+ * @param statusInterval how often each node re-posts its Ready condition (upstream's
+ *     {@code nodeStatusReportFrequency}, 5 minutes when nothing changed)
+ * @param writeConcurrency how many API writes the heartbeats and pod workers may have in flight
+ */
+public record SimulatedNodesConfig(int count, String namePrefix, String clusterCidr, int nodeCidrMaskSize, int zones,
+                                   Map<String, String> capacity, Duration leaseInterval, int leaseDurationSeconds,
+                                   Duration statusInterval, int writeConcurrency) {
+
+    /** The label every simulated node carries, so tools can tell them from real ones. */
+    public static final String SIMULATED_LABEL = "skiff.dev/simulated";
+
+    /** Upstream's defaults for a node of 32 CPUs, 256 GiB memory, 110 pods and 1 TiB ephemeral storage. */
+    public static final Map<String, String> DEFAULT_CAPACITY =
+            Map.of("cpu", "32", "memory", "256Gi", "pods", "110", "ephemeral-storage", "1Ti");
+
+    public SimulatedNodesConfig {
+        Objects.requireNonNull(namePrefix, "namePrefix");
+        Objects.requireNonNull(clusterCidr, "clusterCidr");
+        Objects.requireNonNull(leaseInterval, "leaseInterval");
+        Objects.requireNonNull(statusInterval, "statusInterval");
+        capacity = Map.copyOf(capacity);
+        if (count < 0 || zones < 1 || writeConcurrency < 1) {
+            throw new IllegalArgumentException("count >= 0, zones >= 1 and writeConcurrency >= 1 required");
+        }
+        if (leaseInterval.toMillis() < 100) {
+            throw new IllegalArgumentException("leaseInterval must be at least 100ms");
+        }
+    }
+
+    /** {@code count} nodes with the defaults: 10.42.0.0/16 cut into /24s, 3 zones, 10 s leases. */
+    public static SimulatedNodesConfig of(int count) {
+        return new SimulatedNodesConfig(count, "sim-node", "10.42.0.0/16", 24, 3, DEFAULT_CAPACITY,
+                Duration.ofSeconds(10), 40, Duration.ofMinutes(5), 32);
+    }
+
+    public SimulatedNodesConfig withPodCidrs(String cidr, int maskSize) {
+        return new SimulatedNodesConfig(count, namePrefix, cidr, maskSize, zones, capacity, leaseInterval,
+                leaseDurationSeconds, statusInterval, writeConcurrency);
+    }
+
+    public SimulatedNodesConfig withLeaseInterval(Duration interval) {
+        return new SimulatedNodesConfig(count, namePrefix, clusterCidr, nodeCidrMaskSize, zones, capacity, interval,
+                leaseDurationSeconds, statusInterval, writeConcurrency);
+    }
+}
