@@ -11,6 +11,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -49,7 +50,7 @@ final class ServerCommand implements Callable<Integer> {
   boolean disableAgent;
 
   @Option(names = "--disable", split = ",", paramLabel = "NAMES",
-      description = "Components not to run, e.g. proxy,dns.")
+      description = "Components not to run: scheduler, controllers, proxy, dns, ingress, metrics, dashboard.")
   List<String> disable = List.of();
 
   @Option(names = "--simulated-nodes", paramLabel = "N", defaultValue = "0",
@@ -69,6 +70,12 @@ final class ServerCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     Path dir = dataDir != null ? dataDir : defaultDataDir();
+    for (String name : disable) {
+      if (!ClusterComponents.KNOWN.contains(name)) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--disable: unknown component '"
+            + name + "'; known: " + String.join(", ", new java.util.TreeSet<>(ClusterComponents.KNOWN)));
+      }
+    }
     StoreEndpoint endpoint;
     try {
       endpoint = StoreEndpoint.parse(datastoreEndpoint, dir);
@@ -118,14 +125,28 @@ final class ServerCommand implements Callable<Integer> {
     out.printf("skiff: admin kubeconfig: %s  (try: kubectl --kubeconfig %s get namespaces)%n",
         apiServer.kubeconfig(), apiServer.kubeconfig());
     out.flush();
-    awaitShutdown(apiServer, store);
+    ClusterComponents components;
+    try {
+      components = ClusterComponents.start(apiServer.kubeconfig(), new ClusterComponents.Options(
+          Set.copyOf(disable), simulatedNodes, nodeIdentity()), out);
+    } catch (IOException | RuntimeException e) {
+      err.printf("skiff: cannot start the cluster components: %s%n", rootMessage(e));
+      apiServer.close();
+      store.close();
+      return 1;
+    }
+    awaitShutdown(components, apiServer, store);
     return 0;
   }
 
-  /** Blocks until SIGTERM or SIGINT, then stops the API server before closing the store. */
-  private static void awaitShutdown(ApiServer apiServer, Store store) {
+  /**
+   * Blocks until SIGTERM or SIGINT, then stops the components, then the API server they talk
+   * to, then the store under it.
+   */
+  private static void awaitShutdown(ClusterComponents components, ApiServer apiServer, Store store) {
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("skiff-shutdown").unstarted(() -> {
+      components.close();
       apiServer.close();
       store.close();
       stopped.countDown();
@@ -142,10 +163,16 @@ final class ServerCommand implements Callable<Integer> {
       err.println("skiff: the node agent is not built yet; running the control plane only"
           + " (as with --disable-agent).");
     }
-    if (simulatedNodes > 0) {
-      err.println("skiff: simulated nodes are not built yet; --simulated-nodes is ignored.");
-    }
     err.flush();
+  }
+
+  /** This machine's name, for leader-election identities (as upstream uses the hostname). */
+  private static String nodeIdentity() {
+    try {
+      return java.net.InetAddress.getLocalHost().getHostName() + "_" + ProcessHandle.current().pid();
+    } catch (java.net.UnknownHostException e) {
+      return "skiff_" + ProcessHandle.current().pid();
+    }
   }
 
   private static String rootMessage(Throwable e) {

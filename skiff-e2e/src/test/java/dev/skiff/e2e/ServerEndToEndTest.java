@@ -39,6 +39,42 @@ class ServerEndToEndTest {
   }
 
   @Test
+  void podsAreScheduledOntoSimulatedNodesAndRun() throws Exception {
+    try (SkiffServer server = SkiffServer.start(tmp.resolve("data"), "--simulated-nodes", "3")) {
+      Kubectl kubectl = server.kubectl();
+      awaitOutput(kubectl, "True True True", "get", "nodes", "-o",
+          "jsonpath={.items[*].status.conditions[?(@.type==\"Ready\")].status}");
+
+      kubectl.run("run", "hello", "--image=docker.io/skiff/busybox:1.35").assertOk();
+      awaitOutput(kubectl, "Running", "get", "pod", "hello", "-o", "jsonpath={.status.phase}");
+
+      String node = kubectl.run("get", "pod", "hello", "-o", "jsonpath={.spec.nodeName}")
+          .assertOk().stdout();
+      assertThat(node).startsWith("sim-node-");
+      assertThat(kubectl.run("get", "pod", "hello", "-o", "jsonpath={.status.podIP}")
+          .assertOk().stdout()).startsWith("10.42.");
+      assertThat(kubectl.run("get", "events", "--field-selector", "reason=Scheduled")
+          .assertOk().stdout()).contains("Successfully assigned default/hello to " + node);
+    }
+  }
+
+  /** Polls a kubectl command (for up to a minute) until its trimmed output is {@code expected}. */
+  private static void awaitOutput(Kubectl kubectl, String expected, String... args)
+      throws InterruptedException {
+    String last = "";
+    for (int i = 0; i < 300; i++) {
+      Kubectl.Result r = kubectl.run(args);
+      last = r.stdout().strip();
+      if (r.exitCode() == 0 && last.equals(expected)) {
+        return;
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError("kubectl " + String.join(" ", args) + " never printed " + expected
+        + "; last: " + last);
+  }
+
+  @Test
   void objectsAndCredentialsSurviveARestart() throws Exception {
     Path data = tmp.resolve("data");
     int port = SkiffServer.freePort();

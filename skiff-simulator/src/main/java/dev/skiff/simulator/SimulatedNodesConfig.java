@@ -45,9 +45,16 @@ public record SimulatedNodesConfig(int count, String namePrefix, String clusterC
         }
     }
 
-    /** {@code count} nodes with the defaults: 10.42.0.0/16 cut into /24s, 3 zones, 10 s leases. */
+    /**
+     * {@code count} nodes with the defaults: 10.42.0.0/16 cut into /24s (smaller ranges when more
+     * than 256 nodes must fit: /26 for up to 1,024, /29 for up to 8,192), 3 zones, 10 s leases.
+     */
     public static SimulatedNodesConfig of(int count) {
-        return new SimulatedNodesConfig(count, "sim-node", "10.42.0.0/16", 24, 3, DEFAULT_CAPACITY,
+        int mask = 24;
+        while ((1L << (mask - 16)) < count && mask < 30) {
+            mask++;
+        }
+        return new SimulatedNodesConfig(count, "sim-node", "10.42.0.0/16", mask, 3, DEFAULT_CAPACITY,
                 Duration.ofSeconds(10), 40, Duration.ofMinutes(5), 32);
     }
 

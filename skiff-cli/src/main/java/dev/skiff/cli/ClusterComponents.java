@@ -1,0 +1,80 @@
+package dev.skiff.cli;
+
+import dev.skiff.scheduler.wiring.SchedulerConfig;
+import dev.skiff.scheduler.wiring.SchedulerService;
+import dev.skiff.simulator.SimulatedNodes;
+import dev.skiff.simulator.SimulatedNodesConfig;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Set;
+
+/**
+ * The components that run beside the API server in one {@code skiff server} process. Each is a
+ * client of the API server over loopback HTTPS with the admin kubeconfig, exactly as it would be
+ * from another machine (ARCHITECTURE.md), so any of them can later move out of process.
+ *
+ * <p>Closing stops them in the reverse order of their start.
+ */
+final class ClusterComponents implements AutoCloseable {
+  /** The {@code --disable} name of each component that can be turned off. */
+  static final String SCHEDULER = "scheduler";
+
+  /** Names {@code --disable} accepts: the built components and those still to come. */
+  static final Set<String> KNOWN =
+      Set.of(SCHEDULER, "controllers", "proxy", "dns", "ingress", "metrics", "dashboard");
+
+  /** What to run. */
+  record Options(Set<String> disabled, int simulatedNodes, String identity) {}
+
+  private final KubernetesClient client;
+  private final Deque<AutoCloseable> running = new ArrayDeque<>();
+
+  private ClusterComponents(KubernetesClient client) {
+    this.client = client;
+  }
+
+  /** Starts every enabled component; on a failure, stops those already started and rethrows. */
+  static ClusterComponents start(Path kubeconfig, Options options, PrintWriter out)
+      throws IOException {
+    Config config = Config.fromKubeconfig(Files.readString(kubeconfig));
+    ClusterComponents components =
+        new ClusterComponents(new KubernetesClientBuilder().withConfig(config).build());
+    try {
+      if (!options.disabled().contains(SCHEDULER)) {
+        components.running.push(new SchedulerService(components.client,
+            SchedulerConfig.defaults(options.identity())));
+        out.println("skiff: scheduler started (leader election on kube-system/kube-scheduler)");
+      }
+      if (options.simulatedNodes() > 0) {
+        components.running.push(new SimulatedNodes(components.client,
+            SimulatedNodesConfig.of(options.simulatedNodes())));
+        out.printf("skiff: %d simulated nodes registering (sim-node-0001 ...)%n",
+            options.simulatedNodes());
+      }
+      out.flush();
+      return components;
+    } catch (RuntimeException e) {
+      components.close();
+      throw e;
+    }
+  }
+
+  @Override
+  public void close() {
+    while (!running.isEmpty()) {
+      try {
+        running.pop().close();
+      } catch (Exception e) {
+        System.err.println("skiff: a component did not stop cleanly: " + e);
+      }
+    }
+    client.close();
+  }
+}
