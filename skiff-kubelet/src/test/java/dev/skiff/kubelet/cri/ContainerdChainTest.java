@@ -142,7 +142,7 @@ class ContainerdChainTest {
     var container = new ContainerSpec("httpd", 0, images.busyboxReference(), List.of("sh", "-c",
         "echo skiff-container-says-$GREETING; mkdir -p /www; echo hello-from-$(hostname) > /www/index.html; "
             + "exec httpd -f -p 8080 -h /www"), List.of(), List.of(new EnvVar("GREETING", "hello")), "",
-        "httpd/0.log", java.util.Map.of(), java.util.Map.of());
+        "httpd/0.log", java.util.Map.of(), java.util.Map.of(), LinuxResources.NONE);
     long t2 = System.nanoTime();
     String containerId = runtime.createContainer(sandboxId, container, sandboxSpec);
     long t3 = System.nanoTime();
@@ -182,7 +182,7 @@ class ContainerdChainTest {
 
     // a second container that ends by itself: its exit code and reason come back through CRI
     var failing = new ContainerSpec("once", 0, images.busyboxReference(), List.of("sh", "-c", "echo bye; exit 3"),
-        List.of(), List.of(), "", "once/0.log", java.util.Map.of(), java.util.Map.of());
+        List.of(), List.of(), "", "once/0.log", java.util.Map.of(), java.util.Map.of(), LinuxResources.NONE);
     String onceId = runtime.createContainer(sandboxId, failing, sandboxSpec);
     runtime.startContainer(onceId);
     ContainerStatus exited = await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
