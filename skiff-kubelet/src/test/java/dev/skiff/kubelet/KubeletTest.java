@@ -71,18 +71,17 @@ class KubeletTest {
   static ApiServer server;
   static KubernetesClient client;
   static Kubelet kubelet;
-  static boolean bridgeExisted;
-  static boolean portmapChainsExisted;
+  static HostFootprint footprint;
+  static dev.skiff.kubelet.cni.UnreachableRoute route;
   static boolean routeExisted;
 
   @BeforeAll
   static void start() throws Exception {
     assertThat(new com.sun.security.auth.module.UnixSystem().getUid())
         .as("this test runs containers and must run as root").isZero();
-    bridgeExisted = Files.exists(Path.of("/sys/class/net/skiff0"));
-    portmapChainsExisted = run("iptables", "-t", "nat", "-S", "CNI-HOSTPORT-DNAT") == 0;
-    routeExisted = new dev.skiff.kubelet.cni.UnreachableRoute(Ipv4Cidr.parse("10.42.0.0/16"),
-        dev.skiff.kubelet.cni.UnreachableRoute.DEFAULT_METRIC, Path.of("/etc/resolv.conf")).present();
+    footprint = HostFootprint.before("skiff0");
+    route = dev.skiff.kubelet.cni.UnreachableRoute.forClusterCidr(Ipv4Cidr.parse("10.42.0.0/16"));
+    routeExisted = route.present();
     store = SqliteStore.open(tmp.resolve("state.db"));
     server = new ApiServer(new ApiServerConfig(tmp.resolve("api"), "127.0.0.1", 0, store, null, null));
     server.start();
@@ -113,7 +112,7 @@ class KubeletTest {
           kubelet.cri().runtime().removePodSandbox(s.id());
         }
         kubelet.close();
-        assertThat(processesMentioning(tmp.resolve("node").toString())).as("containerd and shims stopped").isEmpty();
+        assertThat(HostFootprint.processesMentioning(tmp.resolve("node").toString())).as("containerd and shims stopped").isEmpty();
       }
     } finally {
       if (client != null) {
@@ -125,14 +124,14 @@ class KubeletTest {
       if (store != null) {
         store.close();
       }
-      if (!bridgeExisted) {
-        run("ip", "link", "del", "skiff0");
-      }
-      if (!portmapChainsExisted) {
-        removePortmapChains();
-      }
-      if (!routeExisted) {
-        run("ip", "route", "del", "unreachable", "10.42.0.0/16", "metric", "4000000000");
+      try {
+        if (footprint != null) {
+          footprint.restore();
+        }
+      } finally {
+        if (route != null && !routeExisted) {
+          route.remove();
+        }
       }
     }
   }
@@ -459,29 +458,5 @@ class KubeletTest {
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
-  }
-
-  private static List<String> processesMentioning(String text) {
-    return ProcessHandle.allProcesses()
-        .filter(p -> p.info().commandLine().map(c -> c.contains(text)).orElse(false))
-        .map(p -> p.pid() + " " + p.info().commandLine().orElse(""))
-        .toList();
-  }
-
-  private static void removePortmapChains() throws Exception {
-    run("iptables", "-t", "nat", "-D", "PREROUTING", "-m", "addrtype", "--dst-type", "LOCAL", "-j", "CNI-HOSTPORT-DNAT");
-    run("iptables", "-t", "nat", "-D", "OUTPUT", "-m", "addrtype", "--dst-type", "LOCAL", "-j", "CNI-HOSTPORT-DNAT");
-    run("iptables", "-t", "nat", "-D", "POSTROUTING", "-m", "comment", "--comment", "CNI portfwd requiring masquerade",
-        "-j", "CNI-HOSTPORT-MASQ");
-    for (String chain : List.of("CNI-HOSTPORT-DNAT", "CNI-HOSTPORT-MASQ", "CNI-HOSTPORT-SETMARK")) {
-      run("iptables", "-t", "nat", "-F", chain);
-      run("iptables", "-t", "nat", "-X", chain);
-    }
-  }
-
-  private static int run(String... command) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    p.getInputStream().readAllBytes();
-    return p.waitFor();
   }
 }

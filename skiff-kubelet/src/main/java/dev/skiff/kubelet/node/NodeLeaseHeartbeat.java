@@ -1,5 +1,6 @@
 package dev.skiff.kubelet.node;
 
+import dev.skiff.kubelet.Ticker;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
@@ -11,50 +12,29 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.Objects;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The node's heartbeat: a Lease named after the node in {@code kube-node-lease}, held by the
  * node and renewed every interval, as upstream's nodelease controller does. The Lease is owned by
- * the Node, so that deleting the Node deletes it. Owns one virtual thread.
+ * the Node, so that deleting the Node deletes it. Owns one virtual thread; {@link #close()} stops it.
  */
 public final class NodeLeaseHeartbeat implements AutoCloseable {
 
   public static final String NAMESPACE = "kube-node-lease";
   /** Upstream's nodeLeaseDurationSeconds. */
   public static final int DURATION_SECONDS = 40;
-  private static final Logger LOG = LoggerFactory.getLogger(NodeLeaseHeartbeat.class);
 
   private final KubernetesClient client;
   private final String nodeName;
-  private final Duration interval;
-  private final Thread thread;
-  private volatile boolean closed;
+  private final Ticker ticker;
 
   /** Creates or renews the Lease once, then keeps renewing it every {@code interval}. */
   public NodeLeaseHeartbeat(KubernetesClient client, String nodeName, Duration interval) {
     this.client = Objects.requireNonNull(client, "client");
     this.nodeName = Objects.requireNonNull(nodeName, "nodeName");
-    this.interval = Objects.requireNonNull(interval, "interval");
     renew();
-    this.thread = Thread.ofVirtual().name("node-lease").start(this::loop);
-  }
-
-  private void loop() {
-    while (!closed) {
-      try {
-        Thread.sleep(interval);
-        renew();
-      } catch (InterruptedException e) {
-        return;
-      } catch (RuntimeException e) {
-        if (!closed) {
-          // upstream retries sooner after a failure (200 ms doubling); the next tick is soon enough here
-          LOG.warn("renewing the node lease failed: {}", e.toString());
-        }
-      }
-    }
+    // upstream retries sooner after a failure (200 ms doubling); the next tick is soon enough here
+    this.ticker = new Ticker("node-lease", interval, this::renew);
   }
 
   private void renew() {
@@ -92,12 +72,6 @@ public final class NodeLeaseHeartbeat implements AutoCloseable {
 
   @Override
   public void close() {
-    closed = true;
-    thread.interrupt();
-    try {
-      thread.join(Duration.ofSeconds(5));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    ticker.close();
   }
 }

@@ -4,6 +4,7 @@ import dev.skiff.kubelet.KubeletConfig;
 import dev.skiff.kubelet.cni.Ipv4Cidr;
 import dev.skiff.kubelet.cri.CriConnection;
 import dev.skiff.kubelet.cri.ImageInfo;
+import dev.skiff.kubelet.Ticker;
 import io.fabric8.kubernetes.api.model.ContainerImage;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeAddress;
@@ -54,8 +55,7 @@ public final class NodeStatusReporter implements AutoCloseable {
   private final KubeletConfig config;
   private final CriConnection cri;
   private final String nodeIp;
-  private final Thread thread;
-  private volatile boolean closed;
+  private final Ticker ticker;
   private NodeStatus lastPosted;
   private Instant lastPostedAt = Instant.EPOCH;
 
@@ -75,7 +75,7 @@ public final class NodeStatusReporter implements AutoCloseable {
     }).orElse("127.0.0.1");
     register();
     postIfChanged(true);
-    this.thread = Thread.ofVirtual().name("node-status").start(this::loop);
+    this.ticker = new Ticker("node-status", TICK, () -> postIfChanged(false));
   }
 
   /** The address the node reports as InternalIP, which pods get as hostIP. */
@@ -125,21 +125,6 @@ public final class NodeStatusReporter implements AutoCloseable {
   private Map<String, String> labels() {
     return Map.of("kubernetes.io/hostname", config.nodeName(), "kubernetes.io/os", "linux",
         "kubernetes.io/arch", "amd64", "beta.kubernetes.io/os", "linux", "beta.kubernetes.io/arch", "amd64");
-  }
-
-  private void loop() {
-    while (!closed) {
-      try {
-        Thread.sleep(TICK);
-        postIfChanged(false);
-      } catch (InterruptedException e) {
-        return;
-      } catch (RuntimeException | IOException e) {
-        if (!closed) {
-          LOG.warn("node status update failed: {}", e.toString());
-        }
-      }
-    }
   }
 
   private synchronized void postIfChanged(boolean force) throws IOException {
@@ -255,12 +240,6 @@ public final class NodeStatusReporter implements AutoCloseable {
 
   @Override
   public void close() {
-    closed = true;
-    thread.interrupt();
-    try {
-      thread.join(Duration.ofSeconds(5));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    ticker.close();
   }
 }

@@ -1,6 +1,7 @@
 package dev.skiff.kubelet.pods;
 
 import dev.skiff.kubelet.KubeletConfig;
+import dev.skiff.kubelet.Ticker;
 import dev.skiff.kubelet.cri.ContainerSummary;
 import dev.skiff.kubelet.cri.CriConnection;
 import dev.skiff.kubelet.cri.SandboxSummary;
@@ -16,7 +17,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,7 +39,7 @@ public final class PodWorkers implements AutoCloseable {
   private final SharedIndexInformer<Pod> informer;
   private final Map<String, PodWorker> workers = new ConcurrentHashMap<>();
   private final Map<String, String> fingerprints = new HashMap<>();
-  private final Thread relist;
+  private final Ticker relist;
   private volatile boolean closed;
 
   /** Starts the informer, waits for its first list, and starts relisting. */
@@ -66,7 +66,7 @@ public final class PodWorkers implements AutoCloseable {
             gone(pod.getMetadata().getUid());
           }
         }, 0);
-    this.relist = Thread.ofVirtual().name("pod-relist").start(this::relistLoop);
+    this.relist = new Ticker("pod-relist", config.relistInterval(), this::relistOnce);
   }
 
   private void desired(Pod pod) {
@@ -91,21 +91,6 @@ public final class PodWorkers implements AutoCloseable {
   /** The pods whose workers run now, by UID. */
   public int activeWorkers() {
     return workers.size();
-  }
-
-  private void relistLoop() {
-    while (!closed) {
-      try {
-        Thread.sleep(config.relistInterval());
-        relistOnce();
-      } catch (InterruptedException e) {
-        return;
-      } catch (RuntimeException e) {
-        if (!closed) {
-          LOG.warn("relist failed: {}", e.toString());
-        }
-      }
-    }
   }
 
   /** One relist: wakes the worker of each pod whose runtime state changed; starts cleanup of orphans. */
@@ -150,16 +135,11 @@ public final class PodWorkers implements AutoCloseable {
   public void close() {
     closed = true;
     informer.close();
-    relist.interrupt();
+    relist.close();
     List<PodWorker> all = List.copyOf(workers.values());
     all.forEach(PodWorker::stop);
     for (PodWorker w : all) {
       w.join(Duration.ofSeconds(5));
-    }
-    try {
-      relist.join(Duration.ofSeconds(5));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
   }
 }
