@@ -71,6 +71,7 @@ class KubeletTest {
   static ApiServer server;
   static KubernetesClient client;
   static Kubelet kubelet;
+  static KubeletConfig config;
   static HostFootprint footprint;
   static dev.skiff.kubelet.cni.UnreachableRoute route;
   static boolean routeExisted;
@@ -89,7 +90,7 @@ class KubeletTest {
         .withConfig(Config.fromKubeconfig(Files.readString(server.kubeconfig()))).build();
     client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build()).create();
     var defaults = KubeletConfig.defaults(tmp.resolve("node"));
-    var config = new KubeletConfig(NODE, defaults.dataDir(), defaults.runtime(), defaults.defaultPodCidr(),
+    config = new KubeletConfig(NODE, defaults.dataDir(), defaults.runtime(), defaults.defaultPodCidr(),
         defaults.clusterCidr(), Optional.of("127.0.0.1"), defaults.nodeStatusInterval(), Duration.ofSeconds(2),
         Duration.ofSeconds(1), defaults.initialBackOff(), defaults.maxBackOff());
     long begin = System.nanoTime();
@@ -361,6 +362,33 @@ class KubeletTest {
         .noneMatch(c -> uid.equals(c.labels().get(RuntimeLabels.POD_UID)));
     assertThat(kubelet.cri().runtime().listPodSandboxes())
         .noneMatch(s -> uid.equals(s.labels().get(RuntimeLabels.POD_UID)));
+  }
+
+  @Test
+  void restartedKubeletAdoptsTheRunningPodFoundByItsLabels() throws Exception {
+    Container sleeper = new ContainerBuilder().withName("sleeper").withImage(BUSYBOX)
+        .withCommand("sh", "-c", "sleep 3600").build();
+    client.pods().inNamespace(NS).resource(pod("survivor", "Always", List.of(), List.of(sleeper), 1)).create();
+    Pod before = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+        .until(() -> client.pods().inNamespace(NS).withName("survivor").get(),
+            p -> p.getStatus() != null && "Running".equals(p.getStatus().getPhase()));
+    String containerId = before.getStatus().getContainerStatuses().getFirst().getContainerID();
+
+    kubelet.close();
+    long begin = System.nanoTime();
+    kubelet = new Kubelet(client, config);
+    LOG.info("kubelet restart (containerd restart included): {} ms", (System.nanoTime() - begin) / 1_000_000);
+    // a few relists later the pod is still the same container, not restarted and not duplicated
+    await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(8)).until(() -> {
+      Pod p = client.pods().inNamespace(NS).withName("survivor").get();
+      var cs = p.getStatus().getContainerStatuses().getFirst();
+      return "Running".equals(p.getStatus().getPhase()) && containerId.equals(cs.getContainerID())
+          && cs.getRestartCount() == 0;
+    });
+    String uid = before.getMetadata().getUid();
+    assertThat(kubelet.cri().runtime().listContainers(Optional.empty()))
+        .filteredOn(c -> uid.equals(c.labels().get(RuntimeLabels.POD_UID)))
+        .extracting(c -> "containerd://" + c.id()).containsExactly(containerId);
   }
 
   private static Pod pod(String name, String restartPolicy, List<Container> inits, List<Container> containers,
