@@ -1,5 +1,5 @@
 /**
- * Skiff's node agent (kubelet). This module holds so far its runtime layer, the part that needs no
+ * Skiff's node agent (kubelet). Its runtime layer, the part that needs no
  * API server:
  *
  * <ul>
@@ -13,8 +13,8 @@
  *       CIDR's unreachable safety route.
  * </ul>
  *
- * Still to come, on top of these: node registration and heartbeats, one worker per pod (desired
- * pod from the API, observed from CRI, relist, restart back-off), probes, volumes, logs/exec
+ * On top of them: {@link dev.skiff.kubelet.Kubelet} with node registration and Lease ({@code node}),
+ * pod workers ({@code pods}) and pod status ({@code status}). Still to come: probes, volumes, logs/exec
  * streaming and stats.
  */
 package dev.skiff.kubelet;

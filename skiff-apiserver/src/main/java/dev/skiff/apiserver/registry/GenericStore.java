@@ -180,8 +180,10 @@ public final class GenericStore {
         // Upstream writes nothing for a no-op update, so the resourceVersion stays.
         return dryRun ? updated : old;
       }
-      if (ObjectMeta.isTerminating(updated) && finalizers(updated).isEmpty()) {
-        // The last finalizer went away: the object is now deleted, as upstream does in update.
+      if (ObjectMeta.isTerminating(updated) && finalizers(updated).isEmpty()
+          && old.path("metadata").path("deletionGracePeriodSeconds").asLong(0) == 0) {
+        // The last finalizer went away: the object is now deleted, as upstream does in update. A pod in
+        // its grace period (deletionGracePeriodSeconds > 0) stays: its kubelet still posts status.
         WriteResult r = store.delete(codec.key(namespace, name), kv.modRevision());
         if (r instanceof WriteResult.Written) {
           return updated;

@@ -17,6 +17,7 @@ import java.util.Objects;
  * @param args the arguments; empty keeps the image's cmd (when command is empty too)
  * @param workingDir empty keeps the image's
  * @param logPath relative to the sandbox's log directory; upstream uses {@code <name>/<attempt>.log}
+ * @param resources cgroup limits; {@link LinuxResources#NONE} sets none
  */
 public record ContainerSpec(
     String name,
@@ -28,9 +29,11 @@ public record ContainerSpec(
     String workingDir,
     String logPath,
     Map<String, String> labels,
-    Map<String, String> annotations) {
+    Map<String, String> annotations,
+    LinuxResources resources) {
 
   public ContainerSpec {
+    Objects.requireNonNull(resources, "resources");
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(image, "image");
     Objects.requireNonNull(workingDir, "workingDir");
@@ -45,7 +48,7 @@ public record ContainerSpec(
   /** A first attempt of a container that runs {@code command} in {@code image}, logging as upstream does. */
   public static ContainerSpec of(String name, String image, List<String> command) {
     return new ContainerSpec(name, 0, image, command, List.of(), List.of(), "", name + "/0.log",
-        Map.of(), Map.of());
+        Map.of(), Map.of(), LinuxResources.NONE);
   }
 
   ContainerConfig toProto() {
@@ -58,6 +61,9 @@ public record ContainerSpec(
         .setLogPath(logPath)
         .putAllLabels(labels)
         .putAllAnnotations(annotations);
+    if (!resources.equals(LinuxResources.NONE)) {
+      config.setLinux(dev.skiff.kubelet.cri.v1.LinuxContainerConfig.newBuilder().setResources(resources.toProto()));
+    }
     for (EnvVar e : env) {
       config.addEnvs(KeyValue.newBuilder().setKey(e.name()).setValue(e.value()));
     }

@@ -1,8 +1,13 @@
 package dev.skiff.kubelet.cri;
 
 import java.time.Instant;
+import java.util.Map;
 
-/** One line of ListContainers: enough for a relist to tell what changed. */
+/**
+ * One line of ListContainers: enough for a relist to tell what changed.
+ *
+ * @param labels the labels the kubelet gave the container (upstream's {@code io.kubernetes.*} ones)
+ */
 public record ContainerSummary(
     String id,
     String sandboxId,
@@ -11,4 +16,10 @@ public record ContainerSummary(
     ContainerState state,
     String image,
     String imageRef,
-    Instant createdAt) {}
+    Instant createdAt,
+    Map<String, String> labels) {
+
+  public ContainerSummary {
+    labels = Map.copyOf(labels);
+  }
+}

@@ -5,6 +5,7 @@ import dev.skiff.kubelet.cri.v1.ImageServiceGrpc;
 import dev.skiff.kubelet.cri.v1.ImageSpec;
 import dev.skiff.kubelet.cri.v1.ImageStatusRequest;
 import dev.skiff.kubelet.cri.v1.ListImagesRequest;
+import dev.skiff.kubelet.cri.v1.PullImageRequest;
 import dev.skiff.kubelet.cri.v1.RemoveImageRequest;
 import io.grpc.Channel;
 import java.time.Duration;
@@ -14,9 +15,8 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The CRI ImageService with records in and out. Pulling is left out on purpose: Skiff's nodes get
- * images by import (see {@code dev.skiff.kubelet.image.ImageImporter}); a pull would need a
- * registry. Thread-safe.
+ * The CRI ImageService with records in and out. Skiff's nodes get images by import (see {@code
+ * dev.skiff.kubelet.image.ImageImporter}); a pull needs a registry. Thread-safe.
  */
 public final class ImageService {
 
@@ -43,6 +43,15 @@ public final class ImageService {
     var request = ImageStatusRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(reference)).build();
     var response = CriCall.run("ImageStatus", () -> stub().imageStatus(request));
     return response.hasImage() ? Optional.of(info(response.getImage())) : Optional.empty();
+  }
+
+  /**
+   * Pulls {@code reference} from its registry and returns the image's ID. Skiff's nodes have no
+   * registry to reach in tests; the call exists so that a pull policy of Always can be honoured.
+   */
+  public String pullImage(String reference) {
+    var request = PullImageRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(reference)).build();
+    return CriCall.run("PullImage", () -> stub().pullImage(request)).getImageRef();
   }
 
   /** Removes the image; idempotent. */

@@ -102,7 +102,7 @@ public final class RuntimeService {
         .getItemsList().stream()
         .map(s -> new SandboxSummary(s.getId(), s.getMetadata().getName(), s.getMetadata().getNamespace(),
             s.getMetadata().getUid(), s.getMetadata().getAttempt(), sandboxState(s.getState()),
-            instant(s.getCreatedAt())))
+            instant(s.getCreatedAt()), s.getLabelsMap()))
         .toList();
   }
 
@@ -160,7 +160,7 @@ public final class RuntimeService {
         .getContainersList().stream()
         .map(c -> new ContainerSummary(c.getId(), c.getPodSandboxId(), c.getMetadata().getName(),
             c.getMetadata().getAttempt(), containerState(c.getState()), c.getImage().getImage(),
-            c.getImageRef(), instant(c.getCreatedAt())))
+            c.getImageRef(), instant(c.getCreatedAt()), c.getLabelsMap()))
         .toList();
   }
 

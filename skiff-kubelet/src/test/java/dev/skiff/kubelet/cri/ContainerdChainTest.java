@@ -55,8 +55,7 @@ class ContainerdChainTest {
 
     var route = UnreachableRoute.forClusterCidr(CLUSTER_CIDR);
     boolean addedRoute = route.ensure();
-    boolean bridgeExisted = linkExists(BRIDGE);
-    boolean portmapChainsExisted = portmapChainsExist();
+    var footprint = dev.skiff.kubelet.HostFootprint.before(BRIDGE);
     Path data = tmp.resolve("node");
     var config = ContainerdConfig.debianDefaults(data, images.pauseReference());
     new BridgeNetwork("skiff", BRIDGE, POD_CIDR, data.resolve("cni").resolve("ipam")).writeTo(config.cniConfDir());
@@ -79,14 +78,9 @@ class ContainerdChainTest {
     }
     assertThat(ProcessHandle.of(containerdPid).map(ProcessHandle::isAlive).orElse(false))
         .as("containerd stopped").isFalse();
-    assertThat(processesMentioning(data.toString())).as("no shim or container left behind").isEmpty();
+    assertThat(dev.skiff.kubelet.HostFootprint.processesMentioning(data.toString())).as("no shim or container left behind").isEmpty();
 
-    if (!bridgeExisted) {
-      run("ip", "link", "del", BRIDGE);
-    }
-    if (!portmapChainsExisted) {
-      removePortmapChains();
-    }
+    footprint.restore();
     if (addedRoute) {
       assertThat(route.remove()).isTrue();
     }
@@ -142,7 +136,7 @@ class ContainerdChainTest {
     var container = new ContainerSpec("httpd", 0, images.busyboxReference(), List.of("sh", "-c",
         "echo skiff-container-says-$GREETING; mkdir -p /www; echo hello-from-$(hostname) > /www/index.html; "
             + "exec httpd -f -p 8080 -h /www"), List.of(), List.of(new EnvVar("GREETING", "hello")), "",
-        "httpd/0.log", java.util.Map.of(), java.util.Map.of());
+        "httpd/0.log", java.util.Map.of(), java.util.Map.of(), LinuxResources.NONE);
     long t2 = System.nanoTime();
     String containerId = runtime.createContainer(sandboxId, container, sandboxSpec);
     long t3 = System.nanoTime();
@@ -182,7 +176,7 @@ class ContainerdChainTest {
 
     // a second container that ends by itself: its exit code and reason come back through CRI
     var failing = new ContainerSpec("once", 0, images.busyboxReference(), List.of("sh", "-c", "echo bye; exit 3"),
-        List.of(), List.of(), "", "once/0.log", java.util.Map.of(), java.util.Map.of());
+        List.of(), List.of(), "", "once/0.log", java.util.Map.of(), java.util.Map.of(), LinuxResources.NONE);
     String onceId = runtime.createContainer(sandboxId, failing, sandboxSpec);
     runtime.startContainer(onceId);
     ContainerStatus exited = await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
@@ -225,42 +219,5 @@ class ContainerdChainTest {
       cri.runtime().stopPodSandbox(s.id());
       cri.runtime().removePodSandbox(s.id());
     }
-  }
-
-  private static List<String> processesMentioning(String text) {
-    return ProcessHandle.allProcesses()
-        .filter(p -> p.info().commandLine().map(c -> c.contains(text)).orElse(false))
-        .map(p -> p.pid() + " " + p.info().commandLine().orElse(""))
-        .toList();
-  }
-
-  private static boolean portmapChainsExist() throws IOException {
-    return new HostCommand(List.of("iptables", "-t", "nat", "-S", "CNI-HOSTPORT-DNAT"), Duration.ofSeconds(10))
-        .run().succeeded();
-  }
-
-  /**
-   * The portmap plugin removes a pod's own rules on teardown but keeps its shared chains and their
-   * jumps (as on any Kubernetes node); a test that brought them leaves the machine as it found it.
-   */
-  private static void removePortmapChains() throws Exception {
-    run("iptables", "-t", "nat", "-D", "PREROUTING", "-m", "addrtype", "--dst-type", "LOCAL", "-j", "CNI-HOSTPORT-DNAT");
-    run("iptables", "-t", "nat", "-D", "OUTPUT", "-m", "addrtype", "--dst-type", "LOCAL", "-j", "CNI-HOSTPORT-DNAT");
-    run("iptables", "-t", "nat", "-D", "POSTROUTING", "-m", "comment", "--comment", "CNI portfwd requiring masquerade",
-        "-j", "CNI-HOSTPORT-MASQ");
-    for (String chain : List.of("CNI-HOSTPORT-DNAT", "CNI-HOSTPORT-MASQ", "CNI-HOSTPORT-SETMARK")) {
-      run("iptables", "-t", "nat", "-F", chain);
-      run("iptables", "-t", "nat", "-X", chain);
-    }
-  }
-
-  private static boolean linkExists(String device) {
-    return Files.exists(Path.of("/sys/class/net", device));
-  }
-
-  private static void run(String... command) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes());
-    assertThat(p.waitFor()).as(String.join(" ", command) + ": " + out).isZero();
   }
 }

@@ -1,0 +1,407 @@
+package dev.skiff.kubelet.pods;
+
+import dev.skiff.kubelet.KubeletConfig;
+import dev.skiff.kubelet.cri.ContainerState;
+import dev.skiff.kubelet.cri.ContainerStatus;
+import dev.skiff.kubelet.cri.ContainerSummary;
+import dev.skiff.kubelet.cri.CriConnection;
+import dev.skiff.kubelet.cri.CriException;
+import dev.skiff.kubelet.cri.PodSandboxSpec;
+import dev.skiff.kubelet.cri.SandboxState;
+import dev.skiff.kubelet.cri.SandboxStatus;
+import dev.skiff.kubelet.cri.SandboxSummary;
+import dev.skiff.kubelet.status.ContainerWaiting;
+import dev.skiff.kubelet.status.ObservedPod;
+import dev.skiff.kubelet.status.PodStatusGenerator;
+import dev.skiff.kubelet.status.PodStatusWriter;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodStatus;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One sync of one pod: compares the desired pod with what the runtime holds and acts, as
+ * upstream's SyncPod / SyncTerminatingPod (kuberuntime_manager.go computePodActions): a sandbox
+ * when there is none, init containers one after the other, then the containers, restarts per
+ * restartPolicy with crash-loop back-off, and on deletion a stop within the grace period. Each
+ * sync ends by posting the pod's status if it changed. Stateless apart from per-pod waiting
+ * reasons; thread-safe for distinct pods.
+ */
+final class PodSyncer {
+
+  private static final Logger LOG = LoggerFactory.getLogger(PodSyncer.class);
+  /** Upstream's default terminationGracePeriodSeconds. */
+  private static final long DEFAULT_GRACE_SECONDS = 30;
+
+  /** What a sync asks of its worker next. */
+  sealed interface Outcome {
+    /** Sync again after {@code delay} at the latest (a back-off ends), or on the next event. */
+    record Again(Optional<Duration> delay) implements Outcome {}
+
+    /** The pod is gone from node and API: the worker ends. */
+    record Finished() implements Outcome {}
+  }
+
+  private final KubernetesClient client;
+  private final KubeletConfig config;
+  private final CriConnection cri;
+  private final PodStatusWriter statuses;
+  private final EnvResolver env;
+  private final CrashBackOff backOff;
+  private final String nodeIp;
+  private final Map<String, Map<String, ContainerWaiting>> waiting = new ConcurrentHashMap<>();
+
+  PodSyncer(KubernetesClient client, KubeletConfig config, CriConnection cri, PodStatusWriter statuses, String nodeIp) {
+    this.client = Objects.requireNonNull(client, "client");
+    this.config = Objects.requireNonNull(config, "config");
+    this.cri = Objects.requireNonNull(cri, "cri");
+    this.statuses = Objects.requireNonNull(statuses, "statuses");
+    this.env = new EnvResolver(client);
+    this.backOff = new CrashBackOff(config.initialBackOff(), config.maxBackOff());
+    this.nodeIp = Objects.requireNonNull(nodeIp, "nodeIp");
+  }
+
+  /**
+   * Syncs the pod with {@code uid}; {@code pod} is its latest desired state, or null when it is
+   * gone from the API (the runtime's remains are then torn down).
+   */
+  Outcome sync(String uid, Pod pod) {
+    ObservedPod observed = inspect(uid);
+    if (pod == null) {
+      LOG.info("pod {} is gone from the API: removing its sandboxes", uid);
+      teardown(observed, Duration.ZERO);
+      forget(uid);
+      return new Outcome.Finished();
+    }
+    if (pod.getMetadata().getDeletionTimestamp() != null) {
+      return terminate(pod, observed);
+    }
+    Map<String, ContainerWaiting> held = waiting.computeIfAbsent(uid, k -> new ConcurrentHashMap<>());
+    PodStatus previous = statuses.last(uid).orElse(pod.getStatus());
+    boolean terminal = PodStatusGenerator.isTerminal(previous == null ? null : previous.getPhase())
+        || PodStatusGenerator.isTerminal(pod.getStatus() == null ? null : pod.getStatus().getPhase());
+    if (terminal) {
+      // a finished pod keeps its containers (for their statuses and logs) but runs nothing
+      stopSandboxes(observed);
+      if (!observed.sandboxes().isEmpty()) {
+        post(pod, previous, inspect(uid), held);
+      }
+      return new Outcome.Again(Optional.empty());
+    }
+    Instant now = Instant.now();
+    List<Duration> retries = new ArrayList<>();
+    if (!observed.sandboxReady()) {
+      post(pod, previous, observed, held);
+      observed = createSandbox(pod, observed);
+    }
+    boolean acted = startInitContainers(pod, observed, held, now, retries);
+    if (!acted && initialized(pod, observed)) {
+      acted = startContainers(pod, observed, held, now, retries);
+    }
+    if (acted) {
+      observed = inspect(uid);
+    }
+    PodStatus status = post(pod, previous, observed, held);
+    if (PodStatusGenerator.isTerminal(status.getPhase())) {
+      LOG.info("pod {}/{} is {}: stopping its sandbox", pod.getMetadata().getNamespace(),
+          pod.getMetadata().getName(), status.getPhase());
+      stopSandboxes(observed);
+      post(pod, status, inspect(uid), held);
+    }
+    return new Outcome.Again(retries.stream().min(Comparator.naturalOrder()));
+  }
+
+  private PodStatus post(Pod pod, PodStatus previous, ObservedPod observed, Map<String, ContainerWaiting> held) {
+    PodStatus status = PodStatusGenerator.generate(pod, previous, observed, held, nodeIp, Instant.now());
+    statuses.write(pod, status);
+    return status;
+  }
+
+  private ObservedPod createSandbox(Pod pod, ObservedPod observed) {
+    // a sandbox that died takes its containers with it: clear them away and start over
+    teardown(observed, Duration.ZERO);
+    int attempt = observed.sandboxes().stream().mapToInt(SandboxSummary::attempt).max().orElse(-1) + 1;
+    var logDir = config.podLogDirectory(pod.getMetadata().getNamespace(), pod.getMetadata().getName(),
+        pod.getMetadata().getUid());
+    try {
+      Files.createDirectories(logDir);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    long begin = System.nanoTime();
+    String id = cri.runtime().runPodSandbox(CriSpecs.sandbox(pod, attempt, logDir));
+    LOG.info("pod {}/{}: sandbox {} (attempt {}) in {} ms", pod.getMetadata().getNamespace(),
+        pod.getMetadata().getName(), id.substring(0, 12), attempt, (System.nanoTime() - begin) / 1_000_000);
+    return inspect(pod.getMetadata().getUid());
+  }
+
+  /** Starts the next init container, or restarts a failed one; true when it acted or must wait for one. */
+  private boolean startInitContainers(Pod pod, ObservedPod observed, Map<String, ContainerWaiting> held,
+      Instant now, List<Duration> retries) {
+    List<Container> inits = pod.getSpec().getInitContainers() == null ? List.of() : pod.getSpec().getInitContainers();
+    for (Container c : inits) {
+      Optional<ContainerStatus> latest = observed.latest(c.getName());
+      if (latest.isEmpty()) {
+        start(pod, c, 0, observed, held);
+        return true;
+      }
+      ContainerStatus s = latest.get();
+      if (s.state() != ContainerState.EXITED) {
+        return false;
+      }
+      if (s.exitCode() == 0) {
+        continue;
+      }
+      return !"Never".equals(pod.getSpec().getRestartPolicy()) && restart(pod, c, s, observed, held, now, retries);
+    }
+    return false;
+  }
+
+  private boolean initialized(Pod pod, ObservedPod observed) {
+    List<Container> inits = pod.getSpec().getInitContainers() == null ? List.of() : pod.getSpec().getInitContainers();
+    return inits.stream().allMatch(c -> observed.latest(c.getName())
+        .filter(s -> s.state() == ContainerState.EXITED && s.exitCode() == 0).isPresent());
+  }
+
+  private boolean startContainers(Pod pod, ObservedPod observed, Map<String, ContainerWaiting> held, Instant now,
+      List<Duration> retries) {
+    boolean acted = false;
+    String policy = pod.getSpec().getRestartPolicy() == null ? "Always" : pod.getSpec().getRestartPolicy();
+    for (Container c : pod.getSpec().getContainers()) {
+      Optional<ContainerStatus> latest = observed.latest(c.getName());
+      if (latest.isEmpty()) {
+        acted |= start(pod, c, 0, observed, held);
+        continue;
+      }
+      ContainerStatus s = latest.get();
+      if (s.state() == ContainerState.EXITED
+          && (policy.equals("Always") || (policy.equals("OnFailure") && s.exitCode() != 0))) {
+        acted |= restart(pod, c, s, observed, held, now, retries);
+      }
+    }
+    return acted;
+  }
+
+  /** Restarts an exited container unless it is in back-off, in which case it waits as CrashLoopBackOff. */
+  private boolean restart(Pod pod, Container c, ContainerStatus exited, ObservedPod observed,
+      Map<String, ContainerWaiting> held, Instant now, List<Duration> retries) {
+    String key = pod.getMetadata().getUid() + "/" + c.getName();
+    Duration left = backOff.remaining(key, exited.finishedAt().orElse(now), now);
+    if (!left.isZero()) {
+      held.put(c.getName(), new ContainerWaiting("CrashLoopBackOff", "back-off %ds restarting failed container=%s pod=%s_%s(%s)"
+          .formatted(backOff.delay(key).toSeconds(), c.getName(), pod.getMetadata().getName(),
+              pod.getMetadata().getNamespace(), pod.getMetadata().getUid())));
+      retries.add(left);
+      return false;
+    }
+    backOff.restarted(key, now);
+    // the exited attempt stays for lastState; the one before it is of no more use
+    observed.previous(c.getName()).ifPresent(p -> cri.runtime().removeContainer(p.id()));
+    return start(pod, c, exited.attempt() + 1, observed, held);
+  }
+
+  /** Ensures the image and creates and starts attempt {@code attempt} of {@code c}; false when it is held back. */
+  private boolean start(Pod pod, Container c, int attempt, ObservedPod observed, Map<String, ContainerWaiting> held) {
+    Optional<ContainerWaiting> imageProblem = ensureImage(c);
+    if (imageProblem.isPresent()) {
+      held.put(c.getName(), imageProblem.get());
+      return false;
+    }
+    SandboxStatus sandbox = observed.latestSandbox().orElseThrow();
+    List<dev.skiff.kubelet.cri.EnvVar> environment;
+    try {
+      environment = env.resolve(pod, c, sandbox.ip().orElse(""), nodeIp);
+    } catch (EnvResolver.ConfigError e) {
+      held.put(c.getName(), new ContainerWaiting("CreateContainerConfigError", e.getMessage()));
+      return false;
+    }
+    var logDir = config.podLogDirectory(pod.getMetadata().getNamespace(), pod.getMetadata().getName(),
+        pod.getMetadata().getUid());
+    PodSandboxSpec sandboxSpec = CriSpecs.sandbox(pod, sandbox.attempt(), logDir);
+    long t0 = System.nanoTime();
+    String id;
+    try {
+      id = cri.runtime().createContainer(sandbox.id(), CriSpecs.container(pod, c, attempt, environment), sandboxSpec);
+    } catch (CriException e) {
+      held.put(c.getName(), new ContainerWaiting("CreateContainerError", e.getMessage()));
+      return false;
+    }
+    long t1 = System.nanoTime();
+    held.remove(c.getName());
+    try {
+      cri.runtime().startContainer(id);
+    } catch (CriException e) {
+      // the container stays, exited with the runtime's reason (StartError), and is restarted per policy
+      LOG.warn("starting container {} of {}/{} failed: {}", c.getName(), pod.getMetadata().getNamespace(),
+          pod.getMetadata().getName(), e.getMessage());
+    }
+    LOG.info("pod {}/{}: container {} attempt {} created in {} ms, started in {} ms",
+        pod.getMetadata().getNamespace(), pod.getMetadata().getName(), c.getName(), attempt,
+        (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000);
+    return true;
+  }
+
+  /** Upstream's image puller: pull per imagePullPolicy (Always for :latest or untagged images). */
+  private Optional<ContainerWaiting> ensureImage(Container c) {
+    String image = c.getImage();
+    String policy = c.getImagePullPolicy();
+    if (policy == null || policy.isEmpty()) {
+      String last = image.substring(image.lastIndexOf('/') + 1);
+      boolean latest = !last.contains(":") || last.endsWith(":latest");
+      policy = latest && !image.contains("@") ? "Always" : "IfNotPresent";
+    }
+    boolean present = cri.images().imageStatus(image).isPresent();
+    if (present && !policy.equals("Always")) {
+      return Optional.empty();
+    }
+    if (policy.equals("Never")) {
+      return Optional.of(new ContainerWaiting("ErrImageNeverPull",
+          "Container image \"" + image + "\" is not present with pull policy of Never"));
+    }
+    try {
+      cri.images().pullImage(image);
+      return Optional.empty();
+    } catch (CriException e) {
+      if (present) {
+        // Always with no registry to reach: the local copy will do (Skiff's nodes import their images)
+        LOG.debug("pull of {} failed, using the local image: {}", image, e.getMessage());
+        return Optional.empty();
+      }
+      return Optional.of(new ContainerWaiting("ErrImagePull", e.getMessage()));
+    }
+  }
+
+  /**
+   * A pod being deleted: stops its containers within the grace period, removes its sandboxes,
+   * posts the final status, and deletes the pod object for good (grace 0), as upstream's kubelet
+   * does once the pod has terminated.
+   */
+  private Outcome terminate(Pod pod, ObservedPod observed) {
+    String uid = pod.getMetadata().getUid();
+    long grace = pod.getMetadata().getDeletionGracePeriodSeconds() != null
+        ? pod.getMetadata().getDeletionGracePeriodSeconds()
+        : pod.getSpec().getTerminationGracePeriodSeconds() != null
+            ? pod.getSpec().getTerminationGracePeriodSeconds() : DEFAULT_GRACE_SECONDS;
+    long begin = System.nanoTime();
+    stopContainers(observed, Duration.ofSeconds(Math.max(grace, 0)));
+    stopSandboxes(observed);
+    PodStatus previous = statuses.last(uid).orElse(pod.getStatus());
+    PodStatus last = PodStatusGenerator.generate(pod, previous, inspect(uid), Map.of(), nodeIp, Instant.now());
+    if (!PodStatusGenerator.isTerminal(last.getPhase())) {
+      // upstream: a pod that was deleted while running ends Failed, unless all its containers succeeded
+      boolean allSucceeded = last.getContainerStatuses().stream().allMatch(s -> s.getState().getTerminated() != null
+          && s.getState().getTerminated().getExitCode() == 0);
+      last.setPhase(allSucceeded ? "Succeeded" : "Failed");
+    }
+    statuses.write(pod, last);
+    teardown(observed, Duration.ZERO);
+    LOG.info("pod {}/{} terminated in {} ms (grace {} s)", pod.getMetadata().getNamespace(),
+        pod.getMetadata().getName(), (System.nanoTime() - begin) / 1_000_000, grace);
+    try {
+      Pod current = client.pods().inNamespace(pod.getMetadata().getNamespace())
+          .withName(pod.getMetadata().getName()).get();
+      if (current != null && uid.equals(current.getMetadata().getUid())) {
+        client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
+            .withGracePeriod(0).delete();
+      }
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 404) {
+        throw e;
+      }
+    }
+    forget(uid);
+    return new Outcome.Finished();
+  }
+
+  /** Stops every running container of the pod at once, each with {@code grace} before SIGKILL. */
+  private void stopContainers(ObservedPod observed, Duration grace) {
+    List<ContainerStatus> running = observed.containers().values().stream().flatMap(List::stream)
+        .filter(c -> c.state() == ContainerState.RUNNING || c.state() == ContainerState.CREATED).toList();
+    if (running.isEmpty()) {
+      return;
+    }
+    try (var stoppers = Executors.newVirtualThreadPerTaskExecutor()) {
+      for (ContainerStatus c : running) {
+        stoppers.submit(() -> {
+          cri.runtime().stopContainer(c.id(), grace);
+          return null;
+        });
+      }
+    }
+  }
+
+  private void stopSandboxes(ObservedPod observed) {
+    for (SandboxSummary s : observed.sandboxes()) {
+      if (s.state() == SandboxState.READY) {
+        cri.runtime().stopPodSandbox(s.id());
+      }
+    }
+  }
+
+  /** Stops (with {@code grace}) and removes everything the runtime holds of the pod. */
+  void teardown(ObservedPod observed, Duration grace) {
+    stopContainers(observed, grace);
+    for (SandboxSummary s : observed.sandboxes()) {
+      cri.runtime().stopPodSandbox(s.id());
+      cri.runtime().removePodSandbox(s.id());
+    }
+  }
+
+  private void forget(String uid) {
+    waiting.remove(uid);
+    statuses.forget(uid);
+    backOff.forget(uid + "/");
+  }
+
+  /** What the runtime holds of the pod with {@code uid}, found by upstream's pod-UID label. */
+  ObservedPod inspect(String uid) {
+    List<SandboxSummary> sandboxes = cri.runtime().listPodSandboxes().stream()
+        .filter(s -> uid.equals(s.labels().get(RuntimeLabels.POD_UID)))
+        .sorted(Comparator.comparing(SandboxSummary::createdAt).reversed())
+        .toList();
+    if (sandboxes.isEmpty()) {
+      return ObservedPod.NONE;
+    }
+    Optional<SandboxStatus> latest;
+    try {
+      latest = Optional.of(cri.runtime().podSandboxStatus(sandboxes.getFirst().id()));
+    } catch (CriException e) {
+      if (!e.notFound()) {
+        throw e;
+      }
+      latest = Optional.empty();
+    }
+    Map<String, List<ContainerStatus>> containers = new HashMap<>();
+    for (ContainerSummary c : cri.runtime().listContainers(Optional.empty())) {
+      if (!uid.equals(c.labels().get(RuntimeLabels.POD_UID))) {
+        continue;
+      }
+      try {
+        ContainerStatus status = cri.runtime().containerStatus(c.id());
+        containers.computeIfAbsent(status.name(), k -> new ArrayList<>()).add(status);
+      } catch (CriException e) {
+        if (!e.notFound()) {
+          throw e;
+        }
+      }
+    }
+    containers.values().forEach(list -> list.sort(Comparator.comparing(ContainerStatus::createdAt).reversed()));
+    return new ObservedPod(sandboxes, latest, containers);
+  }
+}
