@@ -1,5 +1,7 @@
 package dev.skiff.cli;
 
+import dev.skiff.kubelet.Kubelet;
+import dev.skiff.kubelet.KubeletConfig;
 import dev.skiff.scheduler.wiring.SchedulerConfig;
 import dev.skiff.scheduler.wiring.SchedulerService;
 import dev.skiff.simulator.SimulatedNodes;
@@ -30,8 +32,14 @@ final class ClusterComponents implements AutoCloseable {
   static final Set<String> KNOWN =
       Set.of(SCHEDULER, "controllers", "proxy", "dns", "ingress", "metrics", "dashboard");
 
-  /** What to run. */
-  record Options(Set<String> disabled, int simulatedNodes, String identity) {}
+  /**
+   * What to run.
+   *
+   * @param agent whether to run the node agent (kubelet) on this machine, under {@code
+   *     dataDir/agent}
+   */
+  record Options(Set<String> disabled, int simulatedNodes, String identity, boolean agent,
+      Path dataDir) {}
 
   private final KubernetesClient client;
   private final Deque<AutoCloseable> running = new ArrayDeque<>();
@@ -52,6 +60,14 @@ final class ClusterComponents implements AutoCloseable {
             SchedulerConfig.defaults(options.identity())));
         out.println("skiff: scheduler started (leader election on kube-system/kube-scheduler)");
       }
+      if (options.agent()) {
+        KubeletConfig kubelet = KubeletConfig.defaults(options.dataDir().resolve("agent"));
+        out.printf("skiff: starting the node agent for node %s (containerd, images, CNI)...%n",
+            kubelet.nodeName());
+        out.flush();
+        components.running.push(new Kubelet(components.client, kubelet));
+        out.printf("skiff: node %s registered%n", kubelet.nodeName());
+      }
       if (options.simulatedNodes() > 0) {
         components.running.push(new SimulatedNodes(components.client,
             SimulatedNodesConfig.of(options.simulatedNodes())));
@@ -60,7 +76,7 @@ final class ClusterComponents implements AutoCloseable {
       }
       out.flush();
       return components;
-    } catch (RuntimeException e) {
+    } catch (IOException | RuntimeException e) {
       components.close();
       throw e;
     }

@@ -107,7 +107,6 @@ final class ServerCommand implements Callable<Integer> {
       });
       return 1;
     }
-    warnAboutComponentsNotBuiltYet(err);
     ApiServer apiServer = new ApiServer(new ApiServerConfig(
         dir, bindAddress, httpsListenPort, store, tokenAuthFile, clientCaFile));
     try {
@@ -128,9 +127,13 @@ final class ServerCommand implements Callable<Integer> {
     ClusterComponents components;
     try {
       components = ClusterComponents.start(apiServer.kubeconfig(), new ClusterComponents.Options(
-          Set.copyOf(disable), simulatedNodes, nodeIdentity()), out);
+          Set.copyOf(disable), simulatedNodes, nodeIdentity(), runAgent(err), dir), out);
     } catch (IOException | RuntimeException e) {
       err.printf("skiff: cannot start the cluster components: %s%n", rootMessage(e));
+      if (!disableAgent) {
+        err.println("skiff: if the node agent failed, check the log under " + dir.resolve("agent")
+            + ", or run with --disable-agent for the control plane alone.");
+      }
       apiServer.close();
       store.close();
       return 1;
@@ -158,12 +161,18 @@ final class ServerCommand implements Callable<Integer> {
     }
   }
 
-  private void warnAboutComponentsNotBuiltYet(PrintWriter err) {
-    if (!disableAgent) {
-      err.println("skiff: the node agent is not built yet; running the control plane only"
-          + " (as with --disable-agent).");
+  /** The node agent runs containers, which needs root; without it, say so and go on. */
+  private boolean runAgent(PrintWriter err) {
+    if (disableAgent) {
+      return false;
     }
-    err.flush();
+    if (!"root".equals(System.getProperty("user.name"))) {
+      err.println("skiff: the node agent needs root (containerd, CNI, cgroups); running the"
+          + " control plane only. Run as root, or pass --disable-agent to silence this.");
+      err.flush();
+      return false;
+    }
+    return true;
   }
 
   /** This machine's name, for leader-election identities (as upstream uses the hostname). */
