@@ -21,6 +21,7 @@ import dev.skiff.apiserver.registry.NamespaceLifecycle;
 import dev.skiff.apiserver.registry.ResourceStrategy;
 import dev.skiff.apiserver.registry.core.CoreResources;
 import dev.skiff.apiserver.registry.core.NamespaceStrategy;
+import dev.skiff.apiserver.registry.scheduling.PriorityClassStrategy;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -91,6 +92,7 @@ public final class ApiServer implements AutoCloseable {
     ResourceRegistry registry = new ResourceRegistry(List.copyOf(stores.keySet()));
     createSystemNamespaces(stores);
     createKubernetesService(stores);
+    createSystemPriorityClasses(stores);
 
     HealthChecks health = new HealthChecks(
         List.of(new HealthChecks.Check("ping", () -> null), new HealthChecks.Check("log", () -> null),
@@ -138,6 +140,21 @@ public final class ApiServer implements AutoCloseable {
           if (e.code() != 409) {
             throw e;
           }
+        }
+      }
+    }
+  }
+
+  /** The built-in PriorityClasses, as upstream's scheduling post-start hook creates them. */
+  private static void createSystemPriorityClasses(Map<ResourceDefinition, GenericStore> stores) {
+    GenericStore classes = stores.values().stream()
+        .filter(s -> s.strategy() instanceof PriorityClassStrategy).findFirst().orElseThrow();
+    for (String name : PriorityClassStrategy.SYSTEM_CLASSES.keySet()) {
+      try {
+        classes.create("", PriorityClassStrategy.systemClass(name), false);
+      } catch (StatusError e) {
+        if (e.code() != 409) {
+          throw e;
         }
       }
     }

@@ -1,7 +1,6 @@
 package dev.skiff.apiserver.registry;
 
 import dev.skiff.apiserver.api.FieldError;
-import dev.skiff.apiserver.api.LabelSelector;
 import dev.skiff.apiserver.api.ObjectMeta;
 import dev.skiff.apiserver.api.StatusError;
 import dev.skiff.apiserver.json.Json;
@@ -29,7 +28,7 @@ public final class ScaleView {
     scale.putObject("spec").put("replicas", obj.path("spec").path("replicas").asInt(0));
     String selector;
     try {
-      selector = LabelSelector.fromObject(obj.path("spec").path("selector")).format();
+      selector = PodTemplates.formatSelector(obj.path("spec").path("selector"));
     } catch (IllegalArgumentException e) {
       selector = "";
     }
