@@ -19,6 +19,8 @@ import dev.skiff.apiserver.registry.BuiltInResources;
 import dev.skiff.apiserver.registry.GenericStore;
 import dev.skiff.apiserver.registry.NamespaceLifecycle;
 import dev.skiff.apiserver.registry.ResourceStrategy;
+import dev.skiff.apiserver.registry.apiextensions.CustomResourceDefinitionStrategy;
+import dev.skiff.apiserver.registry.apiextensions.CustomResourceDefinitions;
 import dev.skiff.apiserver.registry.core.CoreResources;
 import dev.skiff.apiserver.registry.core.NamespaceStrategy;
 import dev.skiff.apiserver.registry.scheduling.PriorityClassStrategy;
@@ -34,6 +36,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.jetty.server.NetworkConnector;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.websocket.server.ServerWebSocketContainer;
@@ -54,6 +57,7 @@ public final class ApiServer implements AutoCloseable {
   private final ApiServerConfig config;
   private Server jetty;
   private ApiHandler handler;
+  private CustomResourceDefinitions customResources;
   private volatile boolean ready;
   private volatile boolean shuttingDown;
   private int port;
@@ -89,7 +93,14 @@ public final class ApiServer implements AutoCloseable {
     for (ResourceStrategy s : BuiltInResources.strategies(config.store())) {
       stores.put(s.definition(), new GenericStore(config.store(), s, lifecycle, clock));
     }
+    CustomResourceDefinitionStrategy crdStrategy = new CustomResourceDefinitionStrategy(clock);
+    GenericStore crdStore = new GenericStore(config.store(), crdStrategy, lifecycle, clock);
+    stores.put(crdStrategy.definition(), crdStore);
     ResourceRegistry registry = new ResourceRegistry(List.copyOf(stores.keySet()));
+    // Custom resources join and leave this map while serving: it must be safe to read concurrently.
+    Map<ResourceDefinition, GenericStore> liveStores = new ConcurrentHashMap<>(stores);
+    customResources = new CustomResourceDefinitions(crdStore, registry, liveStores, lifecycle, clock);
+    customResources.start();
     createSystemNamespaces(stores);
     createKubernetesService(stores);
     createSystemPriorityClasses(stores);
@@ -107,7 +118,7 @@ public final class ApiServer implements AutoCloseable {
     // Watches may be idle for long; they end by their own timeout, not the socket's.
     webSockets.setIdleTimeout(java.time.Duration.ofHours(1));
     handler = ApiHandler.create(new UnionAuthenticator(authenticators), new AllowAuthenticated(), registry, health,
-        stores, clock, config.watchBookmarkInterval(), host + ":" + config.port(), webSockets);
+        liveStores, clock, config.watchBookmarkInterval(), host + ":" + config.port(), webSockets);
     jetty.setHandler(handler);
     jetty.start();
     port = ((NetworkConnector) jetty.getConnectors()[0]).getLocalPort();
@@ -221,6 +232,7 @@ public final class ApiServer implements AutoCloseable {
       return;
     }
     handler.endWatches();
+    customResources.close();
     try {
       jetty.stop();
     } catch (Exception e) {

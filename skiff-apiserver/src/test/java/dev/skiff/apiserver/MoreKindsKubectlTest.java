@@ -147,7 +147,7 @@ class MoreKindsKubectlTest {
         .containsPattern("nightly\\s+0 3 \\* \\* \\*\\s+<none>\\s+False\\s+0\\s+<none>");
     assertThat(kubectl.run("get", "pdb").assertOk().stdout())
         .containsPattern("NAME\\s+MIN AVAILABLE\\s+MAX UNAVAILABLE\\s+ALLOWED DISRUPTIONS\\s+AGE")
-        .containsPattern("web-pdb\\s+1\\s+N/A\\s+0");
+        .containsPattern("web-pdb\\s+1\\s+N/A\\s+[01]");
     assertThat(kubectl.run("get", "ing").assertOk().stdout())
         .containsPattern("NAME\\s+CLASS\\s+HOSTS\\s+ADDRESS\\s+PORTS\\s+AGE").containsPattern("site\\s+nginx\\s+example.com\\s+80");
     assertThat(kubectl.run("get", "pc").assertOk().stdout())

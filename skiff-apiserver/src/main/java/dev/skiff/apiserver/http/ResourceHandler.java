@@ -43,7 +43,8 @@ final class ResourceHandler implements AutoCloseable {
   ResourceHandler(Map<ResourceDefinition, GenericStore> stores, NamespaceCleanup namespaceCleanup,
       InstantSource clock, Duration bookmarkInterval,
       ServerWebSocketContainer webSockets) {
-    this.stores = Map.copyOf(stores);
+    // Live: custom resources are added and removed while serving, so the map must be thread-safe.
+    this.stores = stores;
     this.namespaceCleanup = Objects.requireNonNull(namespaceCleanup, "namespaceCleanup");
     this.clock = clock;
     this.bookmarkInterval = bookmarkInterval;
@@ -52,6 +53,9 @@ final class ResourceHandler implements AutoCloseable {
 
   void handle(Exchange ex, RequestInfo info, ResourceDefinition def) throws IOException {
     GenericStore store = stores.get(def);
+    if (store == null) {
+      throw StatusError.pathNotFound(); // a custom resource whose definition just went away
+    }
     String ns = def.namespaced() ? info.namespace() : "";
     String verb = info.verb();
     if (!info.subresource().isEmpty()) {

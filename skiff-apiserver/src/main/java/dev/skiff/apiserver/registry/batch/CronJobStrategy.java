@@ -93,7 +93,7 @@ public final class CronJobStrategy extends SpecStatusStrategy {
     JsonNode status = obj.path("status");
     String last = status.path("lastScheduleTime").asString("");
     List<Object> cells = new ArrayList<>(List.of(ObjectMeta.name(obj), spec.path("schedule").asString(""),
-        spec.path("timeZone").asString("<none>"), String.valueOf(spec.path("suspend").asBoolean(false)),
+        spec.path("timeZone").asString("<none>"), spec.path("suspend").asBoolean(false) ? "True" : "False",
         status.path("active").size(),
         last.isEmpty() ? "<none>" : HumanDuration.format(Duration.between(ObjectMeta.parseTime(last), now)),
         ResourceStrategy.age(obj, now)));
