@@ -104,7 +104,7 @@ class CustomResourceKubectlTest {
         apiVersion: example.com/v1
         kind: Dial
         metadata: {name: w1}
-        spec: {color: red, unknownField: dropped, extra: {kept: here}}
+        spec: {color: red, extra: {kept: here}}
         """;
     Path f = file("all.yaml", manifest);
     // As with upstream, the first apply may not map the custom resource before its CRD exists.
@@ -117,7 +117,7 @@ class CustomResourceKubectlTest {
     assertThat(kubectl.run("get", "dials").assertOk().stdout())
         .containsPattern("NAME\\s+COLOR\\s+REPLICAS\\s+AGE").containsPattern("w1\\s+red\\s+1\\s+\\d+s");
     assertThat(kubectl.run("get", "dial", "w1", "-o", "jsonpath={.spec}").assertOk().stdout())
-        .contains("\"replicas\":1").contains("\"kept\":\"here\"").doesNotContain("unknownField");
+        .contains("\"replicas\":1").contains("\"kept\":\"here\"");
     assertThat(kubectl.run("get", "dl", "w1", "-o", "jsonpath={.metadata.generation}").assertOk().stdout()).isEqualTo("1");
     assertThat(kubectl.run("get", "crd", "dials.example.com", "-o",
         "jsonpath={.status.conditions[?(@.type==\"NamesAccepted\")].status} {.status.conditions[?(@.type==\"Established\")].status} {.status.storedVersions}")
@@ -155,6 +155,23 @@ class CustomResourceKubectlTest {
         """).toString());
     assertThat(missing.stderr()).contains("spec.color: Required value",
         "spec.replicas: Invalid value: \"string\": spec.replicas in body must be of type integer: \"string\"");
+  }
+
+  @Test
+  void unknownFieldsAreRefusedWhenStrictAndPrunedOtherwise() throws Exception {
+    installCrd();
+    Path f = file("unknown.yaml", """
+        apiVersion: example.com/v1
+        kind: Widget
+        metadata: {name: w4}
+        spec: {color: red, unknownField: dropped, extra: {anything: goes}}
+        """);
+    Kubectl.Result strict = kubectl.run("apply", "-f", f.toString());
+    assertThat(strict.exitCode()).isNotZero();
+    assertThat(strict.stderr()).contains("strict decoding error: unknown field \"spec.unknownField\"");
+    kubectl.run("apply", "--validate=false", "-f", f.toString()).assertOk();
+    assertThat(kubectl.run("get", "widget", "w4", "-o", "jsonpath={.spec}").assertOk().stdout())
+        .contains("\"anything\":\"goes\"").doesNotContain("unknownField");
   }
 
   @Test

@@ -74,12 +74,12 @@ final class ResourceHandler implements AutoCloseable {
       case "watch" -> watch(ex, format, store, ns, info);
       case "create" -> {
         ObjectNode body = RequestBodies.object(ex.header("Content-Type"), ex.body());
-        fieldValidation.check(ex, body, def);
+        fieldValidation.check(ex, body, def, store.strategy().unknownFields(body));
         one(ex, format, store, store.create(ns, body, dryRun), 201);
       }
       case "update" -> {
         ObjectNode body = RequestBodies.object(ex.header("Content-Type"), ex.body());
-        fieldValidation.check(ex, body, def);
+        fieldValidation.check(ex, body, def, store.strategy().unknownFields(body));
         one(ex, format, store, store.update(ns, info.name(), body, dryRun), 200);
       }
       case "patch" -> {

@@ -48,14 +48,19 @@ public abstract class SpecStatusStrategy implements ResourceStrategy {
     defaults(obj);
   }
 
+  /** Makes {@code obj}'s status the one {@code old} has (none when it has none). */
+  public static void keepStatus(ObjectNode obj, ObjectNode old) {
+    if (old.has("status")) {
+      obj.set("status", old.get("status").deepCopy());
+    } else {
+      obj.remove("status");
+    }
+  }
+
   @Override
   public void prepareForUpdate(ObjectNode obj, ObjectNode old) {
     if (hasStatus()) {
-      if (old.has("status")) {
-        obj.set("status", old.get("status").deepCopy());
-      } else {
-        obj.remove("status");
-      }
+      keepStatus(obj, old);
     }
     defaults(obj);
     if (countsGeneration()) {

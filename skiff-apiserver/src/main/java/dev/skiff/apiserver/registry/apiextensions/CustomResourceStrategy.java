@@ -6,6 +6,7 @@ import dev.skiff.apiserver.api.ObjectMeta;
 import dev.skiff.apiserver.discovery.ResourceDefinition;
 import dev.skiff.apiserver.json.Json;
 import dev.skiff.apiserver.registry.ResourceStrategy;
+import dev.skiff.apiserver.registry.SpecStatusStrategy;
 import dev.skiff.apiserver.registry.TableColumn;
 import java.time.Duration;
 import java.time.Instant;
@@ -55,17 +56,18 @@ public record CustomResourceStrategy(ResourceDefinition definition, StructuralSc
   @Override
   public void prepareForUpdate(ObjectNode obj, ObjectNode old) {
     if (hasStatus()) {
-      if (old.has("status")) {
-        obj.set("status", old.get("status").deepCopy());
-      } else {
-        obj.remove("status");
-      }
+      SpecStatusStrategy.keepStatus(obj, old);
     }
     normalize(obj);
     long generation = old.path("metadata").path("generation").asLong(1);
     List<String> ignored = hasStatus() ? List.of("metadata", "status", "apiVersion", "kind") : List.of("metadata", "apiVersion", "kind");
     boolean changed = !obj.deepCopy().without(ignored).equals(old.deepCopy().without(ignored));
     ObjectMeta.of(obj).put("generation", changed ? generation + 1 : generation);
+  }
+
+  @Override
+  public List<String> unknownFields(JsonNode body) {
+    return schema.unknownFields(body);
   }
 
   @Override

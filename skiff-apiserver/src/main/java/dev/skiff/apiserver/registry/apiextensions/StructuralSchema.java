@@ -111,10 +111,18 @@ public record StructuralSchema(JsonNode root) {
 
   /** Drops the fields the schema does not know, unless it preserves unknown fields there. */
   public void prune(ObjectNode obj) {
-    prune(root, obj, true);
+    unknown(root, obj, "", true, new ArrayList<>(), true);
   }
 
-  private static void prune(JsonNode schema, JsonNode value, boolean atRoot) {
+  /** The paths of the fields that {@link #prune} would drop, as upstream's strict decoding names them. */
+  public List<String> unknownFields(JsonNode obj) {
+    List<String> out = new ArrayList<>();
+    unknown(root, obj, "", true, out, false);
+    return out;
+  }
+
+  private static void unknown(JsonNode schema, JsonNode value, String path, boolean atRoot, List<String> found,
+      boolean remove) {
     if (value instanceof ObjectNode o) {
       JsonNode props = schema.path("properties");
       JsonNode additional = schema.path("additionalProperties");
@@ -124,15 +132,20 @@ public record StructuralSchema(JsonNode root) {
           continue;
         }
         if (props.has(key)) {
-          prune(props.get(key), o.get(key), false);
+          unknown(props.get(key), o.get(key), child(path, key), false, found, remove);
         } else if (additional.isObject()) {
-          prune(additional, o.get(key), false);
+          unknown(additional, o.get(key), child(path, key), false, found, remove);
         } else if (!preserve && !additional.asBoolean(false)) {
-          o.remove(key);
+          found.add(child(path, key));
+          if (remove) {
+            o.remove(key);
+          }
         }
       }
     } else if (value instanceof ArrayNode a && schema.has("items")) {
-      a.forEach(item -> prune(schema.path("items"), item, false));
+      for (int i = 0; i < a.size(); i++) {
+        unknown(schema.path("items"), a.get(i), path + "[" + i + "]", false, found, remove);
+      }
     }
   }
 
