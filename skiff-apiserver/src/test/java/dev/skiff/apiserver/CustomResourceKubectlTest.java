@@ -35,7 +35,7 @@ class CustomResourceKubectlTest {
         - name: v1
           served: true
           storage: true
-          subresources: {status: {}, scale: {specReplicasPath: .spec.replicas, statusReplicasPath: .status.replicas}}
+          subresources: {status: {}, scale: {specReplicasPath: .spec.replicas, statusReplicasPath: .status.ready, labelSelectorPath: .status.selector}}
           additionalPrinterColumns:
           - {name: Color, type: string, jsonPath: .spec.color}
           - {name: Replicas, type: integer, jsonPath: .spec.replicas}
@@ -55,7 +55,8 @@ class CustomResourceKubectlTest {
                 status:
                   type: object
                   properties:
-                    replicas: {type: integer}
+                    ready: {type: integer}
+                    selector: {type: string}
                     phase: {type: string}
         - name: v1beta1
           served: true
@@ -205,12 +206,14 @@ class CustomResourceKubectlTest {
         """).toString()).assertOk();
     assertThat(kubectl.run("get", "widget", "w2", "-o", "jsonpath={.status.phase}").assertOk().stdout()).isEmpty();
     kubectl.run("patch", "widget", "w2", "--subresource=status", "--type=merge", "-p",
-        "{\"spec\":{\"color\":\"red\"},\"status\":{\"phase\":\"Ready\",\"replicas\":2}}").assertOk();
+        "{\"spec\":{\"color\":\"red\"},\"status\":{\"phase\":\"Ready\",\"ready\":2,\"selector\":\"app=w2\"}}").assertOk();
     assertThat(kubectl.run("get", "widget", "w2", "-o", "jsonpath={.spec.color} {.status.phase} {.metadata.generation}")
         .assertOk().stdout()).isEqualTo("blue Ready 1");
     kubectl.run("patch", "widget", "w2", "--type=merge", "-p", "{\"spec\":{\"color\":\"red\"},\"status\":{\"phase\":\"Lost\"}}").assertOk();
     assertThat(kubectl.run("get", "widget", "w2", "-o", "jsonpath={.spec.color} {.status.phase} {.metadata.generation}")
         .assertOk().stdout()).isEqualTo("red Ready 2");
+    assertThat(kubectl.run("get", "widget", "w2", "--subresource=scale", "-o", "jsonpath={.spec.replicas} {.status.replicas} {.status.selector}")
+        .assertOk().stdout()).isEqualTo("2 2 app=w2");
     kubectl.run("scale", "widget", "w2", "--replicas=5").assertOk();
     assertThat(kubectl.run("get", "widget", "w2", "-o", "jsonpath={.spec.replicas}").assertOk().stdout()).isEqualTo("5");
   }

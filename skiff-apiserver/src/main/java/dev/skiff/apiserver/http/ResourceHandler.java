@@ -13,6 +13,7 @@ import dev.skiff.apiserver.registry.NamespaceCleanup;
 import dev.skiff.apiserver.registry.Patches;
 import dev.skiff.apiserver.registry.ResourceLister;
 import dev.skiff.apiserver.registry.ResourceWatch;
+import dev.skiff.apiserver.registry.ScalePaths;
 import dev.skiff.apiserver.registry.ScaleView;
 import dev.skiff.apiserver.registry.TableConvertor;
 import dev.skiff.apiserver.registry.core.PodBinding;
@@ -151,8 +152,9 @@ final class ResourceHandler implements AutoCloseable {
   private void scale(Exchange ex, RequestInfo info, GenericStore store, String ns) throws IOException {
     OutputFormat format = OutputFormat.negotiate(ex.header("Accept"), false);
     boolean dryRun = ex.query().getOrDefault("dryRun", List.of()).contains("All");
+    ScalePaths paths = store.strategy().scalePaths();
     switch (info.verb()) {
-      case "get" -> ex.reply(200, format.contentType(), format.encode(ScaleView.of(store.get(ns, info.name()))));
+      case "get" -> ex.reply(200, format.contentType(), format.encode(ScaleView.of(store.get(ns, info.name()), paths)));
       case "update", "patch" -> {
         JsonNode body = info.verb().equals("update")
             ? RequestBodies.object(ex.header("Content-Type"), ex.body())
@@ -160,11 +162,11 @@ final class ResourceHandler implements AutoCloseable {
         Patches.Type type = info.verb().equals("patch") ? RequestBodies.patchType(ex.header("Content-Type")) : null;
         String rv = type == null ? ScaleView.resourceVersion(body) : "";
         ObjectNode updated = store.guaranteedUpdate(ns, info.name(), rv, dryRun, old -> {
-          JsonNode scale = type == null ? body : Patches.apply(type, ScaleView.of(old), body);
-          Json.objectAt(old, "spec").put("replicas", ScaleView.replicas(scale, info.name()));
+          JsonNode scale = type == null ? body : Patches.apply(type, ScaleView.of(old, paths), body);
+          ScaleView.setReplicas(old, paths, ScaleView.replicas(scale, info.name()));
           return old;
         });
-        ex.reply(200, format.contentType(), format.encode(ScaleView.of(updated)));
+        ex.reply(200, format.contentType(), format.encode(ScaleView.of(updated, paths)));
       }
       default -> throw StatusError.methodNotSupported(store.definition().group(),
           store.definition().plural() + "/scale", info.verb());

@@ -65,6 +65,11 @@ public interface ResourceStrategy {
     return List.of();
   }
 
+  /** Where the scale subresource, if the resource has one, reads and writes replicas. */
+  default ScalePaths scalePaths() {
+    return ScalePaths.BUILT_IN;
+  }
+
   /** Field-selector fields beyond {@code metadata.name} and {@code metadata.namespace}. */
   default Set<String> selectableFields() {
     return Set.of();

@@ -7,6 +7,7 @@ import dev.skiff.apiserver.discovery.ResourceDefinition.Subresource;
 import dev.skiff.apiserver.discovery.ResourceRegistry;
 import dev.skiff.apiserver.registry.GenericStore;
 import dev.skiff.apiserver.registry.NamespaceLifecycle;
+import dev.skiff.apiserver.registry.ScalePaths;
 import dev.skiff.storage.Event;
 import dev.skiff.storage.KeyValue;
 import dev.skiff.storage.RangeRequest;
@@ -244,7 +245,10 @@ public final class CustomResourceDefinitions implements AutoCloseable {
           categories, subresources);
       List<JsonNode> columns = new ArrayList<>();
       v.path("additionalPrinterColumns").forEach(columns::add);
-      out.add(new CustomResourceStrategy(def, new StructuralSchema(v.path("schema").path("openAPIV3Schema")), columns));
+      JsonNode scale = v.path("subresources").path("scale");
+      ScalePaths paths = new ScalePaths(scale.path("specReplicasPath").asString(".spec.replicas"),
+          scale.path("statusReplicasPath").asString(".status.replicas"), scale.path("labelSelectorPath").asString(""));
+      out.add(new CustomResourceStrategy(def, new StructuralSchema(v.path("schema").path("openAPIV3Schema")), columns, paths));
     }
     out.sort((a, b) -> VersionPriority.compare(a.definition().version(), b.definition().version()));
     return out;

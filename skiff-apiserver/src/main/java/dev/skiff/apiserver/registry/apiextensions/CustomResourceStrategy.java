@@ -6,6 +6,7 @@ import dev.skiff.apiserver.api.ObjectMeta;
 import dev.skiff.apiserver.discovery.ResourceDefinition;
 import dev.skiff.apiserver.json.Json;
 import dev.skiff.apiserver.registry.ResourceStrategy;
+import dev.skiff.apiserver.registry.ScalePaths;
 import dev.skiff.apiserver.registry.SpecStatusStrategy;
 import dev.skiff.apiserver.registry.TableColumn;
 import java.time.Duration;
@@ -25,14 +26,16 @@ import tools.jackson.databind.node.ObjectNode;
  * @param definition the served resource
  * @param schema the version's structural schema
  * @param printerColumns the version's additionalPrinterColumns
+ * @param scalePaths the version's scale subresource paths (unused without one)
  */
-public record CustomResourceStrategy(ResourceDefinition definition, StructuralSchema schema, List<JsonNode> printerColumns)
-    implements ResourceStrategy {
+public record CustomResourceStrategy(ResourceDefinition definition, StructuralSchema schema, List<JsonNode> printerColumns,
+    ScalePaths scalePaths) implements ResourceStrategy {
 
   public CustomResourceStrategy {
     Objects.requireNonNull(definition, "definition");
     Objects.requireNonNull(schema, "schema");
     printerColumns = List.copyOf(printerColumns);
+    Objects.requireNonNull(scalePaths, "scalePaths");
   }
 
   private boolean hasStatus() {
