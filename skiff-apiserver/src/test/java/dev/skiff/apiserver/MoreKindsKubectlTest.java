@@ -203,4 +203,84 @@ class MoreKindsKubectlTest {
     assertThat(kubectl.run("get", "pdb", "web-pdb", "-o", "jsonpath={.spec.minAvailable} {.status.disruptionsAllowed}").assertOk().stdout())
         .isEqualTo("1 1");
   }
+
+  @Test
+  void storageCoreAndAutoscalingKinds() throws Exception {
+    Path file = dir.resolve("more.yaml");
+    Files.writeString(file, """
+        apiVersion: storage.k8s.io/v1
+        kind: StorageClass
+        metadata: {name: fast, annotations: {storageclass.kubernetes.io/is-default-class: "true"}}
+        provisioner: example.com/fast
+        ---
+        apiVersion: v1
+        kind: PersistentVolume
+        metadata: {name: pv1}
+        spec:
+          capacity: {storage: 5Gi}
+          accessModes: [ReadWriteOnce]
+          storageClassName: fast
+          hostPath: {path: /tmp/pv1}
+        ---
+        apiVersion: v1
+        kind: PersistentVolumeClaim
+        metadata: {name: data}
+        spec:
+          accessModes: [ReadWriteOnce]
+          resources: {requests: {storage: 1Gi}}
+        ---
+        apiVersion: v1
+        kind: ReplicationController
+        metadata: {name: old}
+        spec:
+          replicas: 2
+          template:
+            metadata: {labels: {app: old}}
+            spec: {containers: [{name: c, image: busybox}]}
+        ---
+        apiVersion: autoscaling/v2
+        kind: HorizontalPodAutoscaler
+        metadata: {name: web}
+        spec:
+          scaleTargetRef: {apiVersion: apps/v1, kind: StatefulSet, name: web}
+          maxReplicas: 4
+        ---
+        apiVersion: node.k8s.io/v1
+        kind: RuntimeClass
+        metadata: {name: gvisor}
+        handler: runsc
+        ---
+        apiVersion: v1
+        kind: ResourceQuota
+        metadata: {name: q}
+        spec: {hard: {pods: "10"}}
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: deny}
+        spec: {podSelector: {matchLabels: {app: web}}}
+        """);
+    kubectl.run("apply", "-f", file.toString()).assertOk();
+    assertThat(kubectl.run("get", "sc").assertOk().stdout())
+        .containsPattern("NAME\\s+PROVISIONER\\s+RECLAIMPOLICY\\s+VOLUMEBINDINGMODE\\s+ALLOWVOLUMEEXPANSION\\s+AGE")
+        .containsPattern("fast \\(default\\)\\s+example.com/fast\\s+Delete\\s+Immediate\\s+false");
+    assertThat(kubectl.run("get", "pv", "-o", "wide").assertOk().stdout())
+        .containsPattern("NAME\\s+CAPACITY\\s+ACCESS MODES\\s+RECLAIM POLICY\\s+STATUS\\s+CLAIM\\s+STORAGECLASS\\s+VOLUMEATTRIBUTESCLASS\\s+REASON\\s+AGE\\s+VOLUMEMODE")
+        .containsPattern("pv1\\s+5Gi\\s+RWO\\s+Retain\\s+Pending\\s+fast\\s+<unset>\\s+\\S+\\s+Filesystem");
+    assertThat(kubectl.run("get", "pvc").assertOk().stdout())
+        .containsPattern("NAME\\s+STATUS\\s+VOLUME\\s+CAPACITY\\s+ACCESS MODES\\s+STORAGECLASS\\s+VOLUMEATTRIBUTESCLASS\\s+AGE")
+        .containsPattern("data\\s+Pending");
+    assertThat(kubectl.run("get", "rc", "-o", "wide").assertOk().stdout())
+        .containsPattern("NAME\\s+DESIRED\\s+CURRENT\\s+READY\\s+AGE\\s+CONTAINERS\\s+IMAGES\\s+SELECTOR")
+        .containsPattern("old\\s+2\\s+0\\s+0\\s+\\S+\\s+c\\s+busybox\\s+app=old");
+    kubectl.run("scale", "rc", "old", "--replicas=1").assertOk();
+    assertThat(kubectl.run("get", "rc", "old", "--subresource=scale", "-o", "jsonpath={.spec.replicas} {.status.selector}").assertOk().stdout())
+        .isEqualTo("1 app=old");
+    assertThat(kubectl.run("get", "hpa").assertOk().stdout())
+        .containsPattern("NAME\\s+REFERENCE\\s+TARGETS\\s+MINPODS\\s+MAXPODS\\s+REPLICAS\\s+AGE")
+        .containsPattern("web\\s+StatefulSet/web\\s+cpu: <unknown>/80%\\s+1\\s+4\\s+0");
+    assertThat(kubectl.run("get", "runtimeclass").assertOk().stdout()).containsPattern("gvisor\\s+runsc");
+    assertThat(kubectl.run("get", "quota").assertOk().stdout()).containsPattern("NAME\\s+AGE\\s+REQUEST\\s+LIMIT");
+    assertThat(kubectl.run("get", "netpol", "deny", "-o", "jsonpath={.spec.policyTypes}").assertOk().stdout()).isEqualTo("[\"Ingress\"]");
+  }
 }
