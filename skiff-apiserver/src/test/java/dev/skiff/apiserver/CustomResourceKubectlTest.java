@@ -176,6 +176,27 @@ class CustomResourceKubectlTest {
   }
 
   @Test
+  void conflictingKindIsNotAccepted() throws Exception {
+    installCrd();
+    kubectl.run("apply", "-f", file("clash.yaml", """
+        apiVersion: apiextensions.k8s.io/v1
+        kind: CustomResourceDefinition
+        metadata: {name: otherwidgets.example.com}
+        spec:
+          group: example.com
+          scope: Namespaced
+          names: {plural: otherwidgets, kind: Widget}
+          versions:
+          - {name: v1, served: true, storage: true, schema: {openAPIV3Schema: {type: object}}}
+        """).toString()).assertOk();
+    kubectl.run(Duration.ofSeconds(40), "wait", "--for=condition=NamesAccepted=False", "crd/otherwidgets.example.com", "--timeout=30s").assertOk();
+    assertThat(kubectl.run("get", "crd", "otherwidgets.example.com", "-o",
+        "jsonpath={.status.conditions[?(@.type==\"NamesAccepted\")].reason} {.status.conditions[?(@.type==\"Established\")].status}")
+        .assertOk().stdout()).isEqualTo("KindConflict False");
+    assertThat(kubectl.run("api-resources").assertOk().stdout()).doesNotContain("otherwidgets");
+  }
+
+  @Test
   void crdWithTwoStorageVersionsIsRejected() throws Exception {
     Kubectl.Result r = kubectl.run("apply", "-f", file("two-storage.yaml", """
         apiVersion: apiextensions.k8s.io/v1

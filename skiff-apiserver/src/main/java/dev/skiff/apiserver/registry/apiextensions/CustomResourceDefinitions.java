@@ -150,6 +150,13 @@ public final class CustomResourceDefinitions implements AutoCloseable {
       return;
     }
     synchronized (this) {
+      String conflict = strategies.isEmpty() ? null : nameConflict(name, strategies.getFirst().definition());
+      if (conflict != null) {
+        // Upstream's naming controller: the CRD stays stored but is not served until the conflict goes.
+        removed(name);
+        rejectNames(crd, conflict);
+        return;
+      }
       List<ResourceDefinition> before = served.getOrDefault(name, List.of());
       List<ResourceDefinition> now = new ArrayList<>();
       for (CustomResourceStrategy s : strategies) {
@@ -174,6 +181,62 @@ public final class CustomResourceDefinitions implements AutoCloseable {
     }
   }
 
+  /**
+   * Why {@code def}'s names clash with another served CRD of the same group (kind, singular or
+   * short names; plurals cannot clash, as they make the CRD's name), or null.
+   */
+  private String nameConflict(String name, ResourceDefinition def) {
+    for (Map.Entry<String, List<ResourceDefinition>> e : served.entrySet()) {
+      if (e.getKey().equals(name) || e.getValue().isEmpty() || !e.getValue().getFirst().group().equals(def.group())) {
+        continue;
+      }
+      ResourceDefinition other = e.getValue().getFirst();
+      if (other.kind().equals(def.kind())) {
+        return "KindConflict:\"" + def.kind() + "\" is already in use";
+      }
+      if (other.singular().equals(def.singular()) || other.plural().equals(def.singular())) {
+        return "SingularConflict:\"" + def.singular() + "\" is already in use";
+      }
+      for (String shortName : def.shortNames()) {
+        if (other.shortNames().contains(shortName)) {
+          return "ShortNamesConflict:\"" + shortName + "\" is already in use";
+        }
+      }
+    }
+    return null;
+  }
+
+  private void rejectNames(JsonNode current, String conflict) {
+    CustomResourceDefinitionStrategy strategy = (CustomResourceDefinitionStrategy) crds.strategy();
+    String name = ObjectMeta.name(current);
+    String reason = conflict.substring(0, conflict.indexOf(':'));
+    String message = conflict.substring(conflict.indexOf(':') + 1);
+    for (JsonNode c : current.path("status").path("conditions")) {
+      if (c.path("type").asString("").equals("NamesAccepted") && c.path("reason").asString("").equals(reason)) {
+        return; // already recorded: writing again would only wake this watch again
+      }
+    }
+    try {
+      crds.systemUpdate("", name, crd -> {
+        ArrayNode conditions = (ArrayNode) ((ObjectNode) crd.path("status")).withArray("conditions");
+        replaceCondition(conditions, strategy.condition("NamesAccepted", "False", reason, message));
+        replaceCondition(conditions, strategy.condition("Established", "False", "NotAccepted", "not all names are accepted"));
+        return crd;
+      });
+    } catch (StatusError | ClassCastException e) {
+      LOG.debug("could not record the name conflict of CRD {}: {}", name, e.toString());
+    }
+  }
+
+  private static void replaceCondition(ArrayNode conditions, ObjectNode condition) {
+    for (int i = conditions.size() - 1; i >= 0; i--) {
+      if (conditions.get(i).path("type").equals(condition.path("type"))) {
+        conditions.remove(i);
+      }
+    }
+    conditions.add(condition);
+  }
+
   private static boolean isEstablished(JsonNode crd) {
     for (JsonNode c : crd.path("status").path("conditions")) {
       if (c.path("type").asString("").equals("Established") && c.path("status").asString("").equals("True")) {
@@ -188,12 +251,8 @@ public final class CustomResourceDefinitions implements AutoCloseable {
     try {
       crds.systemUpdate("", name, crd -> {
         ArrayNode conditions = (ArrayNode) ((ObjectNode) crd.path("status")).withArray("conditions");
-        for (int i = conditions.size() - 1; i >= 0; i--) {
-          if (conditions.get(i).path("type").asString("").equals("Established")) {
-            conditions.remove(i);
-          }
-        }
-        conditions.add(strategy.condition("Established", "True", "InitialNamesAccepted", "the initial names have been accepted"));
+        replaceCondition(conditions, strategy.condition("NamesAccepted", "True", "NoConflicts", "no conflicts found"));
+        replaceCondition(conditions, strategy.condition("Established", "True", "InitialNamesAccepted", "the initial names have been accepted"));
         return crd;
       });
     } catch (StatusError | ClassCastException e) {
