@@ -240,6 +240,49 @@ class CustomResourceKubectlTest {
   }
 
   @Test
+  void watchSeesCustomResourceChanges() throws Exception {
+    installCrd();
+    kubectl.run("apply", "-f", file("w5.yaml", """
+        apiVersion: example.com/v1
+        kind: Widget
+        metadata: {name: w5}
+        spec: {color: red}
+        """).toString()).assertOk();
+    Process watch = kubectl.start("get", "widgets", "--watch", "--output-watch-events");
+    java.util.concurrent.LinkedBlockingQueue<String> lines = new java.util.concurrent.LinkedBlockingQueue<>();
+    Thread reader = Thread.ofVirtual().start(() -> {
+      try (var out = new java.io.BufferedReader(new java.io.InputStreamReader(watch.getInputStream()))) {
+        for (String line; (line = out.readLine()) != null; ) {
+          lines.add(line);
+        }
+      } catch (java.io.IOException e) {
+        // the process ended
+      }
+    });
+    try {
+      assertThat(next(lines, "w5")).containsPattern("ADDED\\s+w5\\s+red");
+      kubectl.run("patch", "widget", "w5", "--type=merge", "-p", "{\"spec\":{\"color\":\"blue\"}}").assertOk();
+      assertThat(next(lines, "w5")).containsPattern("MODIFIED\\s+w5\\s+blue");
+    } finally {
+      watch.destroy();
+      watch.waitFor(5, TimeUnit.SECONDS);
+      reader.join(Duration.ofSeconds(5));
+    }
+  }
+
+  /** The next line mentioning {@code name} within 20 seconds, or "". */
+  private static String next(java.util.concurrent.BlockingQueue<String> lines, String name) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (System.nanoTime() < deadline) {
+      String line = lines.poll(200, TimeUnit.MILLISECONDS);
+      if (line != null && line.contains(name)) {
+        return line;
+      }
+    }
+    return "";
+  }
+
+  @Test
   void otherServedVersionChangesOnlyApiVersion() throws Exception {
     installCrd();
     kubectl.run("apply", "-f", file("w3.yaml", """

@@ -273,6 +273,8 @@ class MoreKindsKubectlTest {
     assertThat(kubectl.run("get", "rc", "-o", "wide").assertOk().stdout())
         .containsPattern("NAME\\s+DESIRED\\s+CURRENT\\s+READY\\s+AGE\\s+CONTAINERS\\s+IMAGES\\s+SELECTOR")
         .containsPattern("old\\s+2\\s+0\\s+0\\s+\\S+\\s+c\\s+busybox\\s+app=old");
+    assertThat(kubectl.run("get", "rc", "--field-selector", "status.replicas=0", "-o", "name").assertOk().stdout())
+        .contains("replicationcontroller/old");
     kubectl.run("scale", "rc", "old", "--replicas=1").assertOk();
     assertThat(kubectl.run("get", "rc", "old", "--subresource=scale", "-o", "jsonpath={.spec.replicas} {.status.selector}").assertOk().stdout())
         .isEqualTo("1 app=old");

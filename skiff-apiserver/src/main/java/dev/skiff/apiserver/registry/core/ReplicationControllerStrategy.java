@@ -68,6 +68,17 @@ public final class ReplicationControllerStrategy extends SpecStatusStrategy {
   }
 
   @Override
+  public java.util.Set<String> selectableFields() {
+    return java.util.Set.of("status.replicas");
+  }
+
+  @Override
+  public java.util.Optional<String> fieldValue(JsonNode obj, String field) {
+    return field.equals("status.replicas")
+        ? java.util.Optional.of(String.valueOf(obj.path("status").path("replicas").asInt(0))) : java.util.Optional.empty();
+  }
+
+  @Override
   public List<String> stringMaps() {
     return List.of("spec.selector", "spec.template.metadata.labels");
   }
