@@ -19,8 +19,11 @@ import dev.skiff.apiserver.registry.BuiltInResources;
 import dev.skiff.apiserver.registry.GenericStore;
 import dev.skiff.apiserver.registry.NamespaceLifecycle;
 import dev.skiff.apiserver.registry.ResourceStrategy;
+import dev.skiff.apiserver.registry.apiextensions.CustomResourceDefinitionStrategy;
+import dev.skiff.apiserver.registry.apiextensions.CustomResourceDefinitions;
 import dev.skiff.apiserver.registry.core.CoreResources;
 import dev.skiff.apiserver.registry.core.NamespaceStrategy;
+import dev.skiff.apiserver.registry.scheduling.PriorityClassStrategy;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -33,6 +36,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.jetty.server.NetworkConnector;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.websocket.server.ServerWebSocketContainer;
@@ -53,6 +57,7 @@ public final class ApiServer implements AutoCloseable {
   private final ApiServerConfig config;
   private Server jetty;
   private ApiHandler handler;
+  private CustomResourceDefinitions customResources;
   private volatile boolean ready;
   private volatile boolean shuttingDown;
   private int port;
@@ -88,9 +93,17 @@ public final class ApiServer implements AutoCloseable {
     for (ResourceStrategy s : BuiltInResources.strategies(config.store())) {
       stores.put(s.definition(), new GenericStore(config.store(), s, lifecycle, clock));
     }
+    CustomResourceDefinitionStrategy crdStrategy = new CustomResourceDefinitionStrategy(clock);
+    GenericStore crdStore = new GenericStore(config.store(), crdStrategy, lifecycle, clock);
+    stores.put(crdStrategy.definition(), crdStore);
     ResourceRegistry registry = new ResourceRegistry(List.copyOf(stores.keySet()));
+    // Custom resources join and leave this map while serving: it must be safe to read concurrently.
+    Map<ResourceDefinition, GenericStore> liveStores = new ConcurrentHashMap<>(stores);
+    customResources = new CustomResourceDefinitions(crdStore, registry, liveStores, lifecycle, clock);
+    customResources.start();
     createSystemNamespaces(stores);
     createKubernetesService(stores);
+    createSystemPriorityClasses(stores);
 
     HealthChecks health = new HealthChecks(
         List.of(new HealthChecks.Check("ping", () -> null), new HealthChecks.Check("log", () -> null),
@@ -105,7 +118,7 @@ public final class ApiServer implements AutoCloseable {
     // Watches may be idle for long; they end by their own timeout, not the socket's.
     webSockets.setIdleTimeout(java.time.Duration.ofHours(1));
     handler = ApiHandler.create(new UnionAuthenticator(authenticators), new AllowAuthenticated(), registry, health,
-        stores, clock, config.watchBookmarkInterval(), host + ":" + config.port(), webSockets);
+        liveStores, clock, config.watchBookmarkInterval(), host + ":" + config.port(), webSockets);
     jetty.setHandler(handler);
     jetty.start();
     port = ((NetworkConnector) jetty.getConnectors()[0]).getLocalPort();
@@ -138,6 +151,21 @@ public final class ApiServer implements AutoCloseable {
           if (e.code() != 409) {
             throw e;
           }
+        }
+      }
+    }
+  }
+
+  /** The built-in PriorityClasses, as upstream's scheduling post-start hook creates them. */
+  private static void createSystemPriorityClasses(Map<ResourceDefinition, GenericStore> stores) {
+    GenericStore classes = stores.values().stream()
+        .filter(s -> s.strategy() instanceof PriorityClassStrategy).findFirst().orElseThrow();
+    for (String name : PriorityClassStrategy.SYSTEM_CLASSES.keySet()) {
+      try {
+        classes.create("", PriorityClassStrategy.systemClass(name), false);
+      } catch (StatusError e) {
+        if (e.code() != 409) {
+          throw e;
         }
       }
     }
@@ -204,6 +232,7 @@ public final class ApiServer implements AutoCloseable {
       return;
     }
     handler.endWatches();
+    customResources.close();
     try {
       jetty.stop();
     } catch (Exception e) {

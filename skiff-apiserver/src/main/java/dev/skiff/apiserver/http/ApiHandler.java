@@ -71,8 +71,7 @@ public final class ApiHandler extends Handler.Abstract {
       HealthChecks health, Map<ResourceDefinition, GenericStore> stores,
       java.time.InstantSource clock, java.time.Duration bookmarkInterval, String serverAddress,
       ServerWebSocketContainer webSockets) {
-    NamespaceCleanup cleanup =
-        new NamespaceCleanup(List.copyOf(stores.values()), clock);
+    NamespaceCleanup cleanup = new NamespaceCleanup(stores.values(), clock);
     return new ApiHandler(authenticator, authorizer, registry, health,
         new ResourceHandler(stores, cleanup, clock, bookmarkInterval, webSockets), serverAddress);
   }

@@ -27,8 +27,8 @@ final class FieldValidation {
     this.schema = schema;
   }
 
-  /** Applies the request's directive to {@code body}. */
-  void check(Exchange ex, JsonNode body, ResourceDefinition def) {
+  /** Applies the request's directive to {@code body}, whose strategy found {@code strategyUnknown} unknown fields. */
+  void check(Exchange ex, JsonNode body, ResourceDefinition def, List<String> strategyUnknown) {
     String directive = ex.query("fieldValidation");
     if (directive.equals("Ignore")) {
       return;
@@ -37,7 +37,8 @@ final class FieldValidation {
       throw StatusError.badRequest("fieldValidation: Unsupported value: \"" + directive
           + "\": supported values: \"Ignore\", \"Strict\", \"Warn\"");
     }
-    List<String> unknown = unknownFields(body, def);
+    List<String> unknown = new ArrayList<>(unknownFields(body, def));
+    unknown.addAll(strategyUnknown);
     if (unknown.isEmpty()) {
       return;
     }

@@ -13,6 +13,7 @@ import dev.skiff.apiserver.registry.NamespaceCleanup;
 import dev.skiff.apiserver.registry.Patches;
 import dev.skiff.apiserver.registry.ResourceLister;
 import dev.skiff.apiserver.registry.ResourceWatch;
+import dev.skiff.apiserver.registry.ScalePaths;
 import dev.skiff.apiserver.registry.ScaleView;
 import dev.skiff.apiserver.registry.TableConvertor;
 import dev.skiff.apiserver.registry.core.PodBinding;
@@ -43,7 +44,8 @@ final class ResourceHandler implements AutoCloseable {
   ResourceHandler(Map<ResourceDefinition, GenericStore> stores, NamespaceCleanup namespaceCleanup,
       InstantSource clock, Duration bookmarkInterval,
       ServerWebSocketContainer webSockets) {
-    this.stores = Map.copyOf(stores);
+    // Live: custom resources are added and removed while serving, so the map must be thread-safe.
+    this.stores = stores;
     this.namespaceCleanup = Objects.requireNonNull(namespaceCleanup, "namespaceCleanup");
     this.clock = clock;
     this.bookmarkInterval = bookmarkInterval;
@@ -52,6 +54,9 @@ final class ResourceHandler implements AutoCloseable {
 
   void handle(Exchange ex, RequestInfo info, ResourceDefinition def) throws IOException {
     GenericStore store = stores.get(def);
+    if (store == null) {
+      throw StatusError.pathNotFound(); // a custom resource whose definition just went away
+    }
     String ns = def.namespaced() ? info.namespace() : "";
     String verb = info.verb();
     if (!info.subresource().isEmpty()) {
@@ -70,12 +75,12 @@ final class ResourceHandler implements AutoCloseable {
       case "watch" -> watch(ex, format, store, ns, info);
       case "create" -> {
         ObjectNode body = RequestBodies.object(ex.header("Content-Type"), ex.body());
-        fieldValidation.check(ex, body, def);
+        fieldValidation.check(ex, body, def, store.strategy().unknownFields(body));
         one(ex, format, store, store.create(ns, body, dryRun), 201);
       }
       case "update" -> {
         ObjectNode body = RequestBodies.object(ex.header("Content-Type"), ex.body());
-        fieldValidation.check(ex, body, def);
+        fieldValidation.check(ex, body, def, store.strategy().unknownFields(body));
         one(ex, format, store, store.update(ns, info.name(), body, dryRun), 200);
       }
       case "patch" -> {
@@ -147,8 +152,9 @@ final class ResourceHandler implements AutoCloseable {
   private void scale(Exchange ex, RequestInfo info, GenericStore store, String ns) throws IOException {
     OutputFormat format = OutputFormat.negotiate(ex.header("Accept"), false);
     boolean dryRun = ex.query().getOrDefault("dryRun", List.of()).contains("All");
+    ScalePaths paths = store.strategy().scalePaths();
     switch (info.verb()) {
-      case "get" -> ex.reply(200, format.contentType(), format.encode(ScaleView.of(store.get(ns, info.name()))));
+      case "get" -> ex.reply(200, format.contentType(), format.encode(ScaleView.of(store.get(ns, info.name()), paths)));
       case "update", "patch" -> {
         JsonNode body = info.verb().equals("update")
             ? RequestBodies.object(ex.header("Content-Type"), ex.body())
@@ -156,11 +162,11 @@ final class ResourceHandler implements AutoCloseable {
         Patches.Type type = info.verb().equals("patch") ? RequestBodies.patchType(ex.header("Content-Type")) : null;
         String rv = type == null ? ScaleView.resourceVersion(body) : "";
         ObjectNode updated = store.guaranteedUpdate(ns, info.name(), rv, dryRun, old -> {
-          JsonNode scale = type == null ? body : Patches.apply(type, ScaleView.of(old), body);
-          Json.objectAt(old, "spec").put("replicas", ScaleView.replicas(scale, info.name()));
+          JsonNode scale = type == null ? body : Patches.apply(type, ScaleView.of(old, paths), body);
+          ScaleView.setReplicas(old, paths, ScaleView.replicas(scale, info.name()));
           return old;
         });
-        ex.reply(200, format.contentType(), format.encode(ScaleView.of(updated)));
+        ex.reply(200, format.contentType(), format.encode(ScaleView.of(updated, paths)));
       }
       default -> throw StatusError.methodNotSupported(store.definition().group(),
           store.definition().plural() + "/scale", info.verb());

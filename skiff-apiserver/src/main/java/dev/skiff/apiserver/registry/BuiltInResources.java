@@ -18,6 +18,7 @@ public final class BuiltInResources {
     all.add(new DeploymentStrategy());
     all.add(new ReplicaSetStrategy());
     all.add(new LeaseStrategy());
+    all.addAll(MoreBuiltInResources.strategies());
     all.addAll(StoredResources.strategies());
     return all;
   }

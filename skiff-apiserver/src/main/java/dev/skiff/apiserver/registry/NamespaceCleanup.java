@@ -25,11 +25,12 @@ public final class NamespaceCleanup {
   public static final Set<String> IMMORTAL = Set.of("default", "kube-system", "kube-public");
   private static final int MAX_CAS_RETRIES = 32;
 
-  private final List<GenericStore> namespaced;
+  private final java.util.Collection<GenericStore> stores;
   private final InstantSource clock;
 
-  public NamespaceCleanup(List<GenericStore> stores, InstantSource clock) {
-    this.namespaced = stores.stream().filter(s -> s.definition().namespaced()).toList();
+  /** @param stores a live view: custom resources come and go while the server runs */
+  public NamespaceCleanup(java.util.Collection<GenericStore> stores, InstantSource clock) {
+    this.stores = Objects.requireNonNull(stores, "stores");
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 
@@ -84,7 +85,7 @@ public final class NamespaceCleanup {
 
   /** Deletes every object in {@code namespace}, finalizers or not. */
   public void purge(String namespace) {
-    for (GenericStore s : namespaced) {
+    for (GenericStore s : stores.stream().filter(st -> st.definition().namespaced()).toList()) {
       Store store = s.store();
       for (KeyValue kv : store.range(RangeRequest.prefix(s.codec().prefix(namespace))).kvs()) {
         // A concurrent write makes this delete fail; the writer's object stays until the namespace

@@ -56,6 +56,20 @@ public interface ResourceStrategy {
     return List.of();
   }
 
+  /**
+   * Fields of a create or update body that the resource does not know beyond its top level and
+   * metadata (which the server checks from the built-in schema), as dotted paths, for the
+   * {@code fieldValidation} parameter; custom resources report what their schema would prune.
+   */
+  default List<String> unknownFields(JsonNode body) {
+    return List.of();
+  }
+
+  /** Where the scale subresource, if the resource has one, reads and writes replicas. */
+  default ScalePaths scalePaths() {
+    return ScalePaths.BUILT_IN;
+  }
+
   /** Field-selector fields beyond {@code metadata.name} and {@code metadata.namespace}. */
   default Set<String> selectableFields() {
     return Set.of();

@@ -1,7 +1,6 @@
 package dev.skiff.apiserver.registry;
 
 import dev.skiff.apiserver.api.FieldError;
-import dev.skiff.apiserver.api.LabelSelector;
 import dev.skiff.apiserver.api.ObjectMeta;
 import dev.skiff.apiserver.api.StatusError;
 import dev.skiff.apiserver.json.Json;
@@ -17,8 +16,13 @@ import tools.jackson.databind.node.ObjectNode;
 public final class ScaleView {
   private ScaleView() {}
 
-  /** The Scale of {@code obj}. */
+  /** The Scale of a built-in workload {@code obj}. */
   public static ObjectNode of(JsonNode obj) {
+    return of(obj, ScalePaths.BUILT_IN);
+  }
+
+  /** The Scale of {@code obj}, read at {@code paths}. */
+  public static ObjectNode of(JsonNode obj, ScalePaths paths) {
     ObjectNode scale = Json.object().put("kind", "Scale").put("apiVersion", "autoscaling/v1");
     ObjectNode meta = scale.putObject("metadata");
     for (String f : List.of("name", "namespace", "uid", "resourceVersion", "creationTimestamp")) {
@@ -26,14 +30,11 @@ public final class ScaleView {
         meta.set(f, obj.path("metadata").get(f).deepCopy());
       }
     }
-    scale.putObject("spec").put("replicas", obj.path("spec").path("replicas").asInt(0));
-    String selector;
-    try {
-      selector = LabelSelector.fromObject(obj.path("spec").path("selector")).format();
-    } catch (IllegalArgumentException e) {
-      selector = "";
-    }
-    scale.putObject("status").put("replicas", obj.path("status").path("replicas").asInt(0))
+    scale.putObject("spec").put("replicas", ScalePaths.find(obj, paths.specReplicas()).asInt(0));
+    JsonNode selectorNode = paths.labelSelector().isEmpty() ? Json.nodes().missingNode()
+        : ScalePaths.find(obj, paths.labelSelector());
+    String selector = selectorNode.isString() ? selectorNode.asString() : PodTemplates.formatSelector(selectorNode);
+    scale.putObject("status").put("replicas", ScalePaths.find(obj, paths.statusReplicas()).asInt(0))
         .put("selector", selector.equals("<none>") ? "" : selector);
     return scale;
   }
@@ -54,6 +55,11 @@ public final class ScaleView {
               "must be greater than or equal to 0")));
     }
     return r.asInt();
+  }
+
+  /** Writes the replicas of {@code scale} into {@code obj} at {@code paths}. */
+  public static void setReplicas(ObjectNode obj, ScalePaths paths, int replicas) {
+    ScalePaths.set(obj, paths.specReplicas(), replicas);
   }
 
   /** The resourceVersion a written Scale pins, or "". */

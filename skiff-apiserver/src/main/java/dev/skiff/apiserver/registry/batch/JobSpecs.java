@@ -1,0 +1,59 @@
+package dev.skiff.apiserver.registry.batch;
+
+import dev.skiff.apiserver.api.FieldError;
+import dev.skiff.apiserver.json.Json;
+import dev.skiff.apiserver.registry.PodTemplates;
+import java.util.ArrayList;
+import java.util.List;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * A Job's spec as Jobs and CronJob templates hold it: batch/v1's {@code SetDefaults_Job} and
+ * upstream's {@code validateJobSpec} for the fields Skiff checks.
+ */
+final class JobSpecs {
+  static final List<String> RESTART_POLICIES = List.of("OnFailure", "Never");
+
+  private JobSpecs() {}
+
+  static void defaults(ObjectNode spec) {
+    if (!spec.has("completions") && !spec.has("parallelism")) {
+      spec.put("completions", 1);
+      spec.put("parallelism", 1);
+    }
+    if (!spec.has("parallelism")) {
+      spec.put("parallelism", 1);
+    }
+    if (!spec.has("backoffLimit")) {
+      spec.put("backoffLimit", spec.has("backoffLimitPerIndex") ? Integer.MAX_VALUE : 6);
+    }
+    Json.putIfBlank(spec, "completionMode", "NonIndexed");
+    if (!spec.has("suspend")) {
+      spec.put("suspend", false);
+    }
+    Json.putIfBlank(spec, "podReplacementPolicy",
+        spec.path("template").path("spec").has("podFailurePolicy") ? "Failed" : "TerminatingOrFailed");
+    ObjectNode template = Json.objectAt(spec, "template");
+    PodTemplates.defaults(template);
+  }
+
+  static List<FieldError> validate(JsonNode spec, String path) {
+    List<FieldError> errors = new ArrayList<>();
+    for (String f : List.of("parallelism", "completions", "backoffLimit", "activeDeadlineSeconds", "ttlSecondsAfterFinished")) {
+      JsonNode v = spec.path(f);
+      if (v.isNumber() && v.asLong() < 0) {
+        errors.add(FieldError.invalid(path + "." + f, v, "must be greater than or equal to 0"));
+      }
+    }
+    String mode = spec.path("completionMode").asString("NonIndexed");
+    if (!mode.equals("NonIndexed") && !mode.equals("Indexed")) {
+      errors.add(FieldError.notSupported(path + ".completionMode", mode, List.of("NonIndexed", "Indexed")));
+    }
+    if (mode.equals("Indexed") && !spec.path("completions").isNumber()) {
+      errors.add(FieldError.required(path + ".completions", "when completion mode is Indexed"));
+    }
+    errors.addAll(PodTemplates.validate(spec.path("template"), path + ".template", RESTART_POLICIES));
+    return errors;
+  }
+}
