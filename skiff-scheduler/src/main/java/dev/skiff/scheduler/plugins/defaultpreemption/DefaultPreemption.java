@@ -1,0 +1,179 @@
+package dev.skiff.scheduler.plugins.defaultpreemption;
+
+import dev.skiff.scheduler.framework.CycleState;
+import dev.skiff.scheduler.framework.Diagnosis;
+import dev.skiff.scheduler.framework.FailedSchedulingMessage;
+import dev.skiff.scheduler.framework.FrameworkHandle;
+import dev.skiff.scheduler.framework.NodeInfo;
+import dev.skiff.scheduler.framework.PodInfo;
+import dev.skiff.scheduler.framework.PostFilterPlugin;
+import dev.skiff.scheduler.framework.PostFilterResult;
+import dev.skiff.scheduler.framework.Snapshot;
+import dev.skiff.scheduler.framework.Status;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * Preemption (PostFilter): when the pod fits nowhere, find a node where evicting lower-priority pods
+ * makes it fit, preferring (in upstream's order) the fewest PodDisruptionBudget violations, the
+ * lowest highest-victim priority, the lowest sum of victim priorities, the fewest victims, and the
+ * latest-started victims. Victims are evicted through {@link dev.skiff.scheduler.framework.PodEvictor};
+ * the pod is nominated to the node and retried once they are gone.
+ *
+ * <p>Each node is tried on copies of its NodeInfo and of the cycle state, so the snapshot is never
+ * changed. As upstream, at most max(10% of nodes, 100) candidates are collected, starting from a
+ * random node.
+ */
+public final class DefaultPreemption implements PostFilterPlugin {
+
+    public static final String NAME = "DefaultPreemption";
+    public static final String NO_VICTIMS = "No preemption victims found for incoming pod";
+    public static final String NOT_HELPFUL = "Preemption is not helpful for scheduling";
+    static final int MIN_CANDIDATE_NODES_PERCENTAGE = 10;
+    static final int MIN_CANDIDATE_NODES_ABSOLUTE = 100;
+
+    private static final Logger log = LoggerFactory.getLogger(DefaultPreemption.class);
+
+    private final FrameworkHandle handle;
+    private final Random random;
+
+    public DefaultPreemption(FrameworkHandle handle, Random random) {
+        this.handle = handle;
+        this.random = random;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Outcome postFilter(CycleState state, PodInfo pod, Snapshot snapshot, Map<String, Status> filteredNodeStatuses) {
+        String notEligible = notEligibleReason(pod, snapshot, filteredNodeStatuses);
+        if (notEligible != null) {
+            return new Outcome(null, Status.unschedulable("preemption: " + notEligible));
+        }
+        Map<String, Status> nodeStatuses = new HashMap<>();
+        List<NodeInfo> potential = new ArrayList<>();
+        for (NodeInfo n : snapshot.nodes()) {
+            Status s = filteredNodeStatuses.get(n.name());
+            if (s instanceof Status.Unschedulable u && u.unresolvable()) {
+                nodeStatuses.put(n.name(), Status.unresolvable(NOT_HELPFUL));
+            } else {
+                potential.add(n);
+            }
+        }
+        List<Candidate> candidates = potential.isEmpty() ? List.of() : dryRun(state, pod, potential, nodeStatuses);
+        if (candidates.isEmpty()) {
+            Diagnosis d = new Diagnosis(snapshot.size(), nodeStatuses, Status.unresolvable(NOT_HELPFUL), java.util.Set.of(), "", "");
+            return new Outcome(new PostFilterResult("", List.of()), Status.unschedulable("preemption: " + FailedSchedulingMessage.of(d)));
+        }
+        Candidate best = pick(candidates);
+        try {
+            for (PodInfo victim : best.victims()) {
+                handle.evictor().evict(victim, pod);
+            }
+            // lower-priority pods nominated to this node lose their claim: the room is now ours
+            for (PodInfo nominated : handle.nominator().nominatedPodsForNode(best.nodeName())) {
+                if (nominated.priority() < pod.priority()) {
+                    handle.evictor().clearNominatedNodeName(nominated);
+                    handle.nominator().deleteNominatedPodIfExists(nominated.key());
+                }
+            }
+        } catch (Exception e) {
+            log.warn("preemption for {} on {} failed", pod.key(), best.nodeName(), e);
+            return new Outcome(null, new Status.Error("preemption: " + e.getMessage(), e));
+        }
+        return new Outcome(new PostFilterResult(best.nodeName(), best.victims()), Status.SUCCESS);
+    }
+
+    /** Upstream's {@code PodEligibleToPreemptOthers}; null when eligible. */
+    private static String notEligibleReason(PodInfo pod, Snapshot snapshot, Map<String, Status> statuses) {
+        if ("Never".equals(pod.pod().getSpec().getPreemptionPolicy())) {
+            return "not eligible due to preemptionPolicy=Never.";
+        }
+        String nominated = pod.pod().getStatus() == null ? null : pod.pod().getStatus().getNominatedNodeName();
+        if (nominated == null || nominated.isEmpty()) {
+            return null;
+        }
+        if (statuses.get(nominated) instanceof Status.Unschedulable u && u.unresolvable()) {
+            return null;
+        }
+        NodeInfo n = snapshot.get(nominated);
+        if (n != null) {
+            for (PodInfo p : n.pods()) {
+                if (p.priority() < pod.priority() && p.isTerminating()) {
+                    return "not eligible due to a terminating pod on the nominated node.";
+                }
+            }
+        }
+        return null;
+    }
+
+    static int numCandidates(int numNodes) {
+        int n = numNodes * MIN_CANDIDATE_NODES_PERCENTAGE / 100;
+        n = Math.max(n, MIN_CANDIDATE_NODES_ABSOLUTE);
+        return Math.min(n, numNodes);
+    }
+
+    private List<Candidate> dryRun(CycleState state, PodInfo pod, List<NodeInfo> potential, Map<String, Status> nodeStatuses) {
+        int wanted = numCandidates(potential.size());
+        int offset = random.nextInt(potential.size());
+        List<Candidate> candidates = new ArrayList<>();
+        int nonViolating = 0;
+        for (int i = 0; i < potential.size(); i++) {
+            NodeInfo node = potential.get((offset + i) % potential.size());
+            VictimSearch.Result r = new VictimSearch(handle).select(state.copy(), pod, node.copy());
+            if (r.status().isSuccess()) {
+                candidates.add(new Candidate(node.name(), r.victims(), r.pdbViolations()));
+                if (r.pdbViolations() == 0) {
+                    nonViolating++;
+                }
+                if (nonViolating > 0 && candidates.size() >= wanted) {
+                    break;
+                }
+            } else {
+                nodeStatuses.put(node.name(), r.status());
+            }
+        }
+        return candidates;
+    }
+
+    /** Upstream's {@code pickOneNodeForPreemption}: narrow by each criterion in turn. */
+    static Candidate pick(List<Candidate> candidates) {
+        for (Candidate c : candidates) {
+            if (c.victims().isEmpty()) {
+                return c;
+            }
+        }
+        List<Candidate> left = candidates;
+        left = keepMin(left, c -> (long) c.pdbViolations());
+        left = keepMin(left, c -> (long) c.victims().getFirst().priority());
+        left = keepMin(left, c -> c.victims().stream().mapToLong(v -> (long) v.priority() + Integer.MAX_VALUE + 1).sum());
+        left = keepMin(left, c -> (long) c.victims().size());
+        if (left.size() > 1) {
+            // the node whose earliest-started highest-priority victim started latest
+            return left.stream().max(Comparator.comparing(DefaultPreemption::earliestStartOfTopVictims)).orElseThrow();
+        }
+        return left.getFirst();
+    }
+
+    private static Instant earliestStartOfTopVictims(Candidate c) {
+        int top = c.victims().getFirst().priority();
+        return c.victims().stream().filter(v -> v.priority() == top).map(PodImportance::startTime)
+                .min(Comparator.naturalOrder()).orElse(Instant.MAX);
+    }
+
+    private static List<Candidate> keepMin(List<Candidate> in, java.util.function.ToLongFunction<Candidate> key) {
+        long min = in.stream().mapToLong(key).min().orElseThrow();
+        return in.stream().filter(c -> key.applyAsLong(c) == min).toList();
+    }
+}
