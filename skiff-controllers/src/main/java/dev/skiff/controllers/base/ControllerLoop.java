@@ -1,0 +1,95 @@
+package dev.skiff.controllers.base;
+
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The worker side of a controller: named virtual threads take keys from a {@link WorkQueue} and
+ * call the {@link Reconciler}; success forgets the key's back-off, an exception requeues it with
+ * back-off, {@link Reconciler.RequeueAfter} requeues it after the delay. Informer handlers only
+ * call {@link #enqueue}. Start with {@link #start} once the informers have synced; {@link #close}
+ * stops the workers.
+ */
+public final class ControllerLoop implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ControllerLoop.class);
+
+  private final String name;
+  private final Reconciler reconciler;
+  private final WorkQueue<ObjectKey> queue;
+  private final List<Thread> workers = new ArrayList<>();
+
+  public ControllerLoop(String name, Reconciler reconciler, InstantSource clock) {
+    this.name = Objects.requireNonNull(name, "name");
+    this.reconciler = Objects.requireNonNull(reconciler, "reconciler");
+    this.queue = new WorkQueue<>(clock, ItemExponentialBackoff.controllerDefault());
+  }
+
+  public WorkQueue<ObjectKey> queue() {
+    return queue;
+  }
+
+  public void enqueue(ObjectKey key) {
+    queue.add(key);
+  }
+
+  /** Starts {@code count} workers; call once. */
+  public synchronized void start(int count) {
+    if (!workers.isEmpty()) {
+      throw new IllegalStateException(name + " already started");
+    }
+    for (int i = 0; i < count; i++) {
+      workers.add(Thread.ofVirtual().name(name + "-worker-" + i).start(this::work));
+    }
+  }
+
+  private void work() {
+    try {
+      while (true) {
+        Optional<ObjectKey> next = queue.take();
+        if (next.isEmpty()) {
+          return;
+        }
+        ObjectKey key = next.get();
+        try {
+          Reconciler.Result result = reconciler.reconcile(key);
+          queue.forget(key);
+          if (result instanceof Reconciler.RequeueAfter(var delay)) {
+            queue.addAfter(key, delay);
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        } catch (Exception e) {
+          LOG.info("{}: sync of {} failed (retry {}): {}", name, key, queue.retries(key), e.toString());
+          LOG.debug("{}: sync failure", name, e);
+          queue.addRateLimited(key);
+        } finally {
+          queue.done(key);
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    queue.close();
+    for (Thread t : workers) {
+      t.interrupt();
+    }
+    for (Thread t : workers) {
+      try {
+        t.join(5_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+}
