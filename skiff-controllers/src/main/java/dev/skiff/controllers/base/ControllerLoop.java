@@ -64,6 +64,14 @@ public final class ControllerLoop implements AutoCloseable {
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           return;
+        } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+          // 409: the cache was behind a write; the requeue reads the newer copy, as upstream
+          if (e.getCode() == 409) {
+            LOG.debug("{}: sync of {} conflicted (retry {})", name, key, queue.retries(key));
+          } else {
+            LOG.info("{}: sync of {} failed (retry {}): {}", name, key, queue.retries(key), e.toString());
+          }
+          queue.addRateLimited(key);
         } catch (Exception e) {
           LOG.info("{}: sync of {} failed (retry {}): {}", name, key, queue.retries(key), e.toString());
           LOG.debug("{}: sync failure", name, e);
