@@ -15,25 +15,37 @@ import org.slf4j.LoggerFactory;
  * call {@link #enqueue}. Start with {@link #start} once the informers have synced; {@link #close}
  * stops the workers.
  */
-public final class ControllerLoop implements AutoCloseable {
+public final class ControllerLoop<K> implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ControllerLoop.class);
 
   private final String name;
-  private final Reconciler reconciler;
-  private final WorkQueue<ObjectKey> queue;
+  private final Step<K> step;
+  private final WorkQueue<K> queue;
   private final List<Thread> workers = new ArrayList<>();
 
-  public ControllerLoop(String name, Reconciler reconciler, InstantSource clock) {
+  /** One sync of one key of any type; {@link Reconciler} is the usual one, over {@link ObjectKey}. */
+  @FunctionalInterface
+  public interface Step<K> {
+    Reconciler.Result run(K key) throws Exception;
+  }
+
+  /** A loop over object keys. */
+  public static ControllerLoop<ObjectKey> of(String name, Reconciler reconciler, InstantSource clock) {
+    Objects.requireNonNull(reconciler, "reconciler");
+    return new ControllerLoop<>(name, reconciler::reconcile, clock);
+  }
+
+  public ControllerLoop(String name, Step<K> step, InstantSource clock) {
     this.name = Objects.requireNonNull(name, "name");
-    this.reconciler = Objects.requireNonNull(reconciler, "reconciler");
+    this.step = Objects.requireNonNull(step, "step");
     this.queue = new WorkQueue<>(clock, ItemExponentialBackoff.controllerDefault());
   }
 
-  public WorkQueue<ObjectKey> queue() {
+  public WorkQueue<K> queue() {
     return queue;
   }
 
-  public void enqueue(ObjectKey key) {
+  public void enqueue(K key) {
     queue.add(key);
   }
 
@@ -50,13 +62,13 @@ public final class ControllerLoop implements AutoCloseable {
   private void work() {
     try {
       while (true) {
-        Optional<ObjectKey> next = queue.take();
+        Optional<K> next = queue.take();
         if (next.isEmpty()) {
           return;
         }
-        ObjectKey key = next.get();
+        K key = next.get();
         try {
-          Reconciler.Result result = reconciler.reconcile(key);
+          Reconciler.Result result = step.run(key);
           queue.forget(key);
           if (result instanceof Reconciler.RequeueAfter(var delay)) {
             queue.addAfter(key, delay);

@@ -26,7 +26,7 @@ public final class DeploymentController implements Controller {
 
   private final SharedIndexInformer<Deployment> deployments;
   private final SharedIndexInformer<ReplicaSet> replicaSets;
-  private final ControllerLoop loop;
+  private final ControllerLoop<ObjectKey> loop;
   private final int workers;
 
   public DeploymentController(ControllerContext ctx) {
@@ -36,7 +36,7 @@ public final class DeploymentController implements Controller {
     this.replicaSets = informers.informer(ReplicaSet.class);
     SharedIndexInformer<Pod> pods = informers.informer(Pod.class);
     this.workers = ctx.config().workers();
-    this.loop = new ControllerLoop(NAME,
+    this.loop = ControllerLoop.of(NAME,
         new DeploymentSync(ctx.client(), deployments, replicaSets, pods, ctx.recorder(NAME), ctx.clock()), ctx.clock());
     deployments.addEventHandler(new ResourceEventHandler<>() {
       @Override

@@ -30,7 +30,7 @@ public final class ReplicaSetController implements Controller {
   private final SharedIndexInformer<ReplicaSet> replicaSets;
   private final SharedIndexInformer<Pod> pods;
   private final Expectations expectations;
-  private final ControllerLoop loop;
+  private final ControllerLoop<ObjectKey> loop;
   private final int workers;
 
   public ReplicaSetController(ControllerContext ctx) {
@@ -42,7 +42,7 @@ public final class ReplicaSetController implements Controller {
     this.workers = ctx.config().workers();
     ReplicaSetSync sync = new ReplicaSetSync(ctx.client(), replicaSets, pods, expectations,
         ctx.recorder(NAME), new ControllerRefClaim<>(ctx.client(), Pod.class), ctx.clock());
-    this.loop = new ControllerLoop(NAME, sync, ctx.clock());
+    this.loop = ControllerLoop.of(NAME, sync, ctx.clock());
     replicaSets.addEventHandler(new ResourceEventHandler<>() {
       @Override
       public void onAdd(ReplicaSet rs) {

@@ -38,7 +38,8 @@ public final class TestCluster implements AutoCloseable {
     store = SqliteStore.open(dir.resolve("state.db"));
     server = new ApiServer(new ApiServerConfig(dir.resolve("data"), "127.0.0.1", 0, store, null, null));
     server.start();
-    client = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(Files.readString(server.kubeconfig()))).build();
+    Config config = Config.fromKubeconfig(Files.readString(server.kubeconfig()));
+    client = new KubernetesClientBuilder().withConfig(config).build();
     kubectl = new Kubectl(server.kubeconfig());
     var defaults = ControllerManagerConfig.defaults("test-" + ProcessHandle.current().pid());
     manager = new ControllerManager(client, new ControllerManagerConfig(controllers, 3, true, defaults.identity(),
