@@ -36,7 +36,11 @@ public final class ControllerManager implements AutoCloseable {
   private final List<Controller> running = new ArrayList<>();
   private SharedInformers informers;
   private boolean closed;
-  private final CompletableFuture<?> election;
+  /** Set while this instance holds the lease; a late start after losing it must not run controllers. */
+  private boolean leading;
+  private final Thread campaign;
+  /** The current term's election, cancelled by {@link #close}; guarded by {@link #lock}. */
+  private CompletableFuture<?> election;
 
   public ControllerManager(KubernetesClient client, ControllerManagerConfig config) {
     this(client, config, InstantSource.system());
@@ -47,18 +51,54 @@ public final class ControllerManager implements AutoCloseable {
     this.config = Objects.requireNonNull(config, "config");
     this.clock = Objects.requireNonNull(clock, "clock");
     if (!config.leaderElect()) {
-      election = null;
-      Thread.ofVirtual().name("controller-manager-start").start(this::startControllers);
+      campaign = Thread.ofVirtual().name("controller-manager-start").start(this::startControllers);
       return;
     }
+    campaign = Thread.ofVirtual().name("controller-manager-election").start(this::campaign);
+  }
+
+  /**
+   * Campaigns until closed. fabric8's elector stops after losing the lease (upstream's binary
+   * exits then); campaigning again lets this instance lead a later term.
+   */
+  private void campaign() {
     var electionConfig = new LeaderElectionConfigBuilder().withName(LEASE_NAME)
         .withLock(new LeaseLock(LEASE_NAMESPACE, LEASE_NAME, config.identity()))
         .withLeaseDuration(config.leaseDuration()).withRenewDeadline(config.renewDeadline())
         .withRetryPeriod(config.retryPeriod()).withReleaseOnCancel(true)
-        .withLeaderCallbacks(new LeaderCallbacks(this::startControllers, this::stopControllers,
+        // the callbacks run on the elector's renew thread: starting controllers there would
+        // block renewals past the deadline, so they hand over to a thread of their own
+        .withLeaderCallbacks(new LeaderCallbacks(
+            () -> {
+              synchronized (lock) {
+                leading = true;
+              }
+              Thread.ofVirtual().name("controller-manager-start").start(this::startControllers);
+            },
+            this::stopControllers,
             leader -> LOG.info("controller-manager leader is now {}", leader)))
         .build();
-    election = client.leaderElector().withConfig(electionConfig).build().start();
+    while (true) {
+      CompletableFuture<?> term;
+      synchronized (lock) {
+        if (closed) {
+          return;
+        }
+        term = client.leaderElector().withConfig(electionConfig).build().start();
+        election = term;
+      }
+      try {
+        term.join();
+      } catch (RuntimeException e) {
+        LOG.debug("leader election ended: {}", e.toString());
+      }
+      stopControllers();
+      try {
+        Thread.sleep(config.retryPeriod().toMillis());
+      } catch (InterruptedException e) {
+        return;
+      }
+    }
   }
 
   /** Whether the controllers are running (this instance leads, or leader election is off). */
@@ -70,7 +110,7 @@ public final class ControllerManager implements AutoCloseable {
 
   private void startControllers() {
     synchronized (lock) {
-      if (closed || !running.isEmpty()) {
+      if (closed || !running.isEmpty() || (config.leaderElect() && !leading)) {
         return;
       }
       informers = new SharedInformers(client);
@@ -95,6 +135,7 @@ public final class ControllerManager implements AutoCloseable {
 
   private void stopControllers() {
     synchronized (lock) {
+      leading = false;
       stopLocked();
     }
   }
@@ -116,12 +157,20 @@ public final class ControllerManager implements AutoCloseable {
 
   @Override
   public void close() {
+    CompletableFuture<?> term;
     synchronized (lock) {
       closed = true;
       stopLocked();
+      term = election;
     }
-    if (election != null) {
-      election.cancel(true);
+    if (term != null) {
+      term.cancel(true);
+    }
+    campaign.interrupt();
+    try {
+      campaign.join(5_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 }
