@@ -219,4 +219,43 @@ class DeploymentControllerTest {
       assertThat(finished).isTrue();
     }
   }
+
+  @Test
+  void noProgressWithinTheDeadlineIsReportedAndFailsRolloutStatus() {
+    Deployment spec = deployment("stuck", 2);
+    spec.getSpec().setProgressDeadlineSeconds(2);
+    cluster.client.apps().deployments().inNamespace(NS).resource(spec).create();
+    // no kubelet: the pods never become ready
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      Deployment d = cluster.client.apps().deployments().inNamespace(NS).withName("stuck").get();
+      var progressing = DeploymentConditions.get(d.getStatus(), DeploymentConditions.PROGRESSING)
+          .orElseThrow(() -> new AssertionError("no Progressing condition: " + d.getStatus() + " spec " + d.getSpec().getProgressDeadlineSeconds()));
+      assertThat(progressing.getStatus()).isEqualTo("False");
+      assertThat(progressing.getReason()).isEqualTo(DeploymentConditions.TIMED_OUT);
+      assertThat(DeploymentConditions.get(d.getStatus(), DeploymentConditions.AVAILABLE).orElseThrow().getReason())
+          .isEqualTo(DeploymentConditions.MINIMUM_UNAVAILABLE);
+    });
+    var status = cluster.kubectl.run(Duration.ofSeconds(30), "-n", NS, "rollout", "status", "deployment/stuck", "--timeout=20s");
+    assertThat(status.exitCode()).isNotZero();
+    assertThat(status.stderr()).contains("exceeded its progress deadline");
+  }
+
+  @Test
+  void pausedDeploymentDoesNotRollOutUntilResumed() throws Exception {
+    Deployment d = cluster.client.apps().deployments().inNamespace(NS).resource(deployment("paused", 2)).create();
+    try (Kubelet kubelet = new Kubelet(NS, Duration.ofMillis(50))) {
+      watchRollout(d, 2, 2, 2);
+      cluster.kubectl.run("-n", NS, "rollout", "pause", "deployment/paused").assertOk();
+      cluster.kubectl.run("-n", NS, "set", "image", "deployment/paused", "c=busybox:2").assertOk();
+      await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+        assertThat(replicaSetsOf(d)).hasSize(1);
+        Deployment now = cluster.client.apps().deployments().inNamespace(NS).withName("paused").get();
+        assertThat(DeploymentConditions.get(now.getStatus(), DeploymentConditions.PROGRESSING).orElseThrow().getReason())
+            .isEqualTo(DeploymentConditions.PAUSED);
+      });
+      cluster.kubectl.run("-n", NS, "rollout", "resume", "deployment/paused").assertOk();
+      watchRollout(d, 2, 1, 0);
+      assertThat(replicaSetsOf(d)).hasSize(2);
+    }
+  }
 }
