@@ -6,6 +6,7 @@ import dev.skiff.apiserver.api.ObjectMeta;
 import dev.skiff.apiserver.api.StatusError;
 import dev.skiff.apiserver.discovery.ResourceDefinition;
 import dev.skiff.apiserver.json.Json;
+import dev.skiff.apiserver.registry.DeletionPropagation;
 import dev.skiff.apiserver.registry.GenericStore;
 import dev.skiff.apiserver.registry.ListOptions;
 import dev.skiff.apiserver.registry.ListResult;
@@ -268,6 +269,7 @@ final class ResourceHandler implements AutoCloseable {
         throw StatusError.badRequest("gracePeriodSeconds must be an integer");
       }
     }
+    DeletionPropagation.prepare(store, ns, name, opts, ex.query("propagationPolicy"), uid, dryRun);
     GenericStore.Deleted deleted = store.delete(ns, name, uid, rv, dryRun, grace);
     if (!deleted.gone() || store.strategy().returnDeletedObject()) {
       one(ex, format, store, deleted.object(), 200);

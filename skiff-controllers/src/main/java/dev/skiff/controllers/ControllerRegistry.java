@@ -1,0 +1,26 @@
+package dev.skiff.controllers;
+
+import dev.skiff.controllers.deployment.DeploymentController;
+import dev.skiff.controllers.garbagecollector.GarbageCollector;
+import dev.skiff.controllers.replicaset.ReplicaSetController;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/** Every controller the manager can run, by upstream name, in start order. */
+public final class ControllerRegistry {
+  private ControllerRegistry() {}
+
+  public static Map<String, Function<ControllerContext, Controller>> factories() {
+    Map<String, Function<ControllerContext, Controller>> all = new LinkedHashMap<>();
+    all.put(ReplicaSetController.NAME, ReplicaSetController::new);
+    all.put(DeploymentController.NAME, DeploymentController::new);
+    all.put(GarbageCollector.NAME, GarbageCollector::new);
+    return all;
+  }
+
+  public static Set<String> names() {
+    return factories().keySet();
+  }
+}
