@@ -1,5 +1,7 @@
 package dev.skiff.cli;
 
+import dev.skiff.controllers.ControllerManager;
+import dev.skiff.controllers.ControllerManagerConfig;
 import dev.skiff.kubelet.Kubelet;
 import dev.skiff.kubelet.KubeletConfig;
 import dev.skiff.scheduler.wiring.SchedulerConfig;
@@ -28,9 +30,11 @@ final class ClusterComponents implements AutoCloseable {
   /** The {@code --disable} name of each component that can be turned off. */
   static final String SCHEDULER = "scheduler";
 
+  static final String CONTROLLERS = "controllers";
+
   /** Names {@code --disable} accepts: the built components and those still to come. */
   static final Set<String> KNOWN =
-      Set.of(SCHEDULER, "controllers", "proxy", "dns", "ingress", "metrics", "dashboard");
+      Set.of(SCHEDULER, CONTROLLERS, "proxy", "dns", "ingress", "metrics", "dashboard");
 
   /**
    * What to run.
@@ -59,6 +63,12 @@ final class ClusterComponents implements AutoCloseable {
         components.running.push(new SchedulerService(components.client,
             SchedulerConfig.defaults(options.identity())));
         out.println("skiff: scheduler started (leader election on kube-system/kube-scheduler)");
+      }
+      if (!options.disabled().contains(CONTROLLERS)) {
+        components.running.push(new ControllerManager(components.client,
+            ControllerManagerConfig.defaults(options.identity())));
+        out.println("skiff: controller manager started (leader election on"
+            + " kube-system/kube-controller-manager)");
       }
       if (options.agent()) {
         KubeletConfig kubelet = KubeletConfig.defaults(options.dataDir().resolve("agent"));

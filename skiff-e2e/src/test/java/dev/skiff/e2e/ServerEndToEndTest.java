@@ -39,7 +39,7 @@ class ServerEndToEndTest {
   }
 
   @Test
-  void podsAreScheduledOntoSimulatedNodesAndRun() throws Exception {
+  void podsAndDeploymentsRunOnSimulatedNodes() throws Exception {
     try (SkiffServer server = SkiffServer.start(tmp.resolve("data"), "--simulated-nodes", "3")) {
       Kubectl kubectl = server.kubectl();
       awaitOutput(kubectl, "True True True", "get", "nodes", "-o",
@@ -55,6 +55,14 @@ class ServerEndToEndTest {
           .assertOk().stdout()).startsWith("10.42.");
       assertThat(kubectl.run("get", "events", "--field-selector", "reason=Scheduled")
           .assertOk().stdout()).contains("Successfully assigned default/hello to " + node);
+
+      // The controller manager turns a Deployment into a ReplicaSet and pods that run.
+      kubectl.run("create", "deployment", "web", "--image=docker.io/skiff/busybox:1.35",
+          "--replicas=3").assertOk();
+      assertThat(kubectl.run("rollout", "status", "deployment/web", "--timeout=90s")
+          .assertOk().stdout()).contains("successfully rolled out");
+      assertThat(kubectl.run("get", "replicasets", "-l", "app=web", "-o",
+          "jsonpath={.items[*].status.readyReplicas}").assertOk().stdout()).isEqualTo("3");
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.skiff.controllers.testing;
 
+import dev.skiff.testkit.Kubectl;
 import dev.skiff.apiserver.ApiServer;
 import dev.skiff.apiserver.ApiServerConfig;
 import dev.skiff.controllers.ControllerManager;
