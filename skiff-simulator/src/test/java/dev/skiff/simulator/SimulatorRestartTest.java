@@ -67,8 +67,18 @@ class SimulatorRestartTest {
     @Test
     void refusesMoreNodesThanTheClusterCidrHolds() throws Exception {
         try (TestCluster cluster = new TestCluster(dir)) {
-            assertThatThrownBy(() -> new SimulatedNodes(cluster.client, SimulatedNodesConfig.of(257)))
+            SimulatedNodesConfig tooMany = SimulatedNodesConfig.of(257).withPodCidrs("10.42.0.0/16", 24);
+            assertThatThrownBy(() -> new SimulatedNodes(cluster.client, tooMany))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("256 /24 pod CIDRs");
         }
+    }
+
+    @Test
+    void moreNodesThanFitInSlash24sGetSmallerPodCidrsByDefault() {
+        assertThat(SimulatedNodesConfig.of(3).nodeCidrMaskSize()).isEqualTo(24);
+        assertThat(SimulatedNodesConfig.of(256).nodeCidrMaskSize()).isEqualTo(24);
+        assertThat(SimulatedNodesConfig.of(257).nodeCidrMaskSize()).isEqualTo(25);
+        assertThat(SimulatedNodesConfig.of(1000).nodeCidrMaskSize()).isEqualTo(26);
+        assertThat(SimulatedNodesConfig.of(5000).nodeCidrMaskSize()).isEqualTo(29);
     }
 }
