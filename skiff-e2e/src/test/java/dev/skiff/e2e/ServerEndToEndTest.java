@@ -6,10 +6,13 @@ import dev.skiff.testkit.EtcdProcess;
 import dev.skiff.testkit.KubeconfigTrust;
 import dev.skiff.testkit.Kubectl;
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -64,6 +67,52 @@ class ServerEndToEndTest {
       assertThat(kubectl.run("get", "replicasets", "-l", "app=web", "-o",
           "jsonpath={.items[*].status.readyReplicas}").assertOk().stdout()).isEqualTo("3");
     }
+  }
+
+  /**
+   * The one-command single-node cluster: as root, {@code skiff server} also runs the node agent,
+   * which supervises its own containerd; a pod becomes a real container that answers HTTP on its
+   * pod IP from this host.
+   */
+  @Test
+  void asRootTheServerRunsRealContainersOnItsOwnNode() throws Exception {
+    boolean bridgeBefore = Files.exists(Path.of("/sys/class/net/skiff0"));
+    boolean routeBefore = host("ip", "route", "show", "10.42.0.0/16").contains("unreachable");
+    try (SkiffServer server = SkiffServer.startWithAgent(tmp.resolve("data"))) {
+      Kubectl kubectl = server.kubectl();
+      awaitOutput(kubectl, "True", "get", "nodes", "-o",
+          "jsonpath={.items[*].status.conditions[?(@.type==\"Ready\")].status}");
+
+      kubectl.run("run", "web", "--image=docker.io/skiff/busybox:1.35", "--",
+          "httpd", "-f", "-p", "8080").assertOk();
+      awaitOutput(kubectl, "Running", "get", "pod", "web", "-o", "jsonpath={.status.phase}");
+      String ip = kubectl.run("get", "pod", "web", "-o", "jsonpath={.status.podIP}")
+          .assertOk().stdout();
+      assertThat(ip).startsWith("10.42.0.");
+      HttpResponse<String> answer = HttpClient.newHttpClient().send(
+          HttpRequest.newBuilder(URI.create("http://" + ip + ":8080/"))
+              .timeout(Duration.ofSeconds(5)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      // busybox httpd with no index page answers 404: what matters is that it answered.
+      assertThat(answer.statusCode()).isBetween(200, 404);
+
+      kubectl.run("delete", "pod", "web", "--grace-period=1", "--timeout=60s").assertOk();
+      assertThat(kubectl.run("get", "pods", "-o", "name").assertOk().stdout()).isBlank();
+    } finally {
+      if (!bridgeBefore && Files.exists(Path.of("/sys/class/net/skiff0"))) {
+        host("ip", "link", "del", "skiff0");
+      }
+      if (!routeBefore) {
+        host("ip", "route", "del", "unreachable", "10.42.0.0/16", "metric", "4000000000");
+      }
+    }
+  }
+
+  private static String host(String... command) throws Exception {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    p.waitFor(10, TimeUnit.SECONDS);
+    return out;
   }
 
   /** Polls a kubectl command (for up to a minute) until its trimmed output is {@code expected}. */

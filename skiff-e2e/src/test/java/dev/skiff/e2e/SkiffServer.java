@@ -35,6 +35,18 @@ final class SkiffServer implements AutoCloseable {
   }
 
   static SkiffServer start(Path dataDir, int port, String... extraArgs) throws IOException {
+    List<String> args = new ArrayList<>(List.of("--disable-agent"));
+    args.addAll(List.of(extraArgs));
+    return launch(dataDir, port, args);
+  }
+
+  /** Starts {@code skiff server} with its node agent (needs root, containerd and runc). */
+  static SkiffServer startWithAgent(Path dataDir) throws IOException {
+    return launch(dataDir, freePort(), List.of());
+  }
+
+  private static SkiffServer launch(Path dataDir, int port, List<String> extraArgs)
+      throws IOException {
     Path jar = Path.of(System.getProperty("skiff.jar", "../skiff-cli/target/skiff.jar"));
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException(jar + " is missing: run 'mvn package' first");
@@ -43,9 +55,8 @@ final class SkiffServer implements AutoCloseable {
     List<String> command = new ArrayList<>(List.of(java.toString(),
         "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
         "-jar", jar.toString(), "server", "--data-dir", dataDir.toString(),
-        "--https-listen-port", Integer.toString(port), "--bind-address", "127.0.0.1",
-        "--disable-agent"));
-    command.addAll(List.of(extraArgs));
+        "--https-listen-port", Integer.toString(port), "--bind-address", "127.0.0.1"));
+    command.addAll(extraArgs);
     Files.createDirectories(dataDir);
     Path log = Files.createTempFile(dataDir.getParent(), "skiff-server-", ".log");
     Process process = new ProcessBuilder(command).redirectErrorStream(true)
