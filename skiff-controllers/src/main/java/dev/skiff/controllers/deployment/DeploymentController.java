@@ -3,6 +3,7 @@ package dev.skiff.controllers.deployment;
 import dev.skiff.controllers.Controller;
 import dev.skiff.controllers.ControllerContext;
 import dev.skiff.controllers.base.ControllerLoop;
+import dev.skiff.controllers.base.EnqueueOwnKey;
 import dev.skiff.controllers.base.ObjectKey;
 import dev.skiff.controllers.base.OwnerReferences;
 import dev.skiff.controllers.base.Selectors;
@@ -38,22 +39,7 @@ public final class DeploymentController implements Controller {
     this.workers = ctx.config().workers();
     this.loop = ControllerLoop.of(NAME,
         new DeploymentSync(ctx.client(), deployments, replicaSets, pods, ctx.recorder(NAME), ctx.clock()), ctx.clock());
-    deployments.addEventHandler(new ResourceEventHandler<>() {
-      @Override
-      public void onAdd(Deployment d) {
-        loop.enqueue(ObjectKey.of(d));
-      }
-
-      @Override
-      public void onUpdate(Deployment old, Deployment d) {
-        loop.enqueue(ObjectKey.of(d));
-      }
-
-      @Override
-      public void onDelete(Deployment d, boolean unknownFinalState) {
-        loop.enqueue(ObjectKey.of(d));
-      }
-    });
+    deployments.addEventHandler(EnqueueOwnKey.into(loop::enqueue));
     replicaSets.addEventHandler(new ResourceEventHandler<>() {
       @Override
       public void onAdd(ReplicaSet rs) {

@@ -3,6 +3,7 @@ package dev.skiff.controllers.replicaset;
 import dev.skiff.controllers.Controller;
 import dev.skiff.controllers.ControllerContext;
 import dev.skiff.controllers.base.ControllerLoop;
+import dev.skiff.controllers.base.EnqueueOwnKey;
 import dev.skiff.controllers.base.ControllerRefClaim;
 import dev.skiff.controllers.base.Expectations;
 import dev.skiff.controllers.base.ObjectKey;
@@ -43,23 +44,8 @@ public final class ReplicaSetController implements Controller {
     ReplicaSetSync sync = new ReplicaSetSync(ctx.client(), replicaSets, pods, expectations,
         ctx.recorder(NAME), new ControllerRefClaim<>(ctx.client(), Pod.class), ctx.clock());
     this.loop = ControllerLoop.of(NAME, sync, ctx.clock());
-    replicaSets.addEventHandler(new ResourceEventHandler<>() {
-      @Override
-      public void onAdd(ReplicaSet rs) {
-        loop.enqueue(ObjectKey.of(rs));
-      }
-
-      @Override
-      public void onUpdate(ReplicaSet old, ReplicaSet rs) {
-        loop.enqueue(ObjectKey.of(rs));
-      }
-
-      @Override
-      public void onDelete(ReplicaSet rs, boolean unknownFinalState) {
-        expectations.delete(ObjectKey.of(rs));
-        loop.enqueue(ObjectKey.of(rs));
-      }
-    });
+    replicaSets.addEventHandler(
+        EnqueueOwnKey.<ReplicaSet>into(loop::enqueue).alsoOnDelete(expectations::delete));
     pods.addEventHandler(new ResourceEventHandler<>() {
       @Override
       public void onAdd(Pod pod) {
