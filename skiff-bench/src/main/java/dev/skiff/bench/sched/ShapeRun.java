@@ -1,0 +1,174 @@
+package dev.skiff.bench.sched;
+
+import dev.skiff.bench.Latency;
+import dev.skiff.bench.LatencyRecorder;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.scheduling.v1.PriorityClassBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Runs one {@link SchedulingShape} on a fresh in-process control plane: creates the nodes, starts the
+ * scheduler, creates and waits for the initial pods, then creates the measured pods with
+ * {@value #CLIENTS} concurrent clients while a watch notes when each is bound.
+ */
+final class ShapeRun {
+  static final int CLIENTS = 32;
+
+  private final SchedulingShape shape;
+  private final boolean backlog;
+  private final Consumer<String> progress;
+
+  /**
+   * @param backlog create the measured pods while the scheduler is stopped, then time how fast a
+   *     started scheduler drains them (the scheduler's own rate, free of the API's create rate)
+   */
+  ShapeRun(SchedulingShape shape, boolean backlog, Consumer<String> progress) {
+    this.shape = shape;
+    this.backlog = backlog;
+    this.progress = progress;
+  }
+
+  ShapeResult run(Path dir) throws Exception {
+    long setupStart = System.nanoTime();
+    try (InProcessControlPlane plane = new InProcessControlPlane(dir);
+        KubernetesClient client = plane.newClient()) {
+      for (String ns : PerfPods.namespaces()) {
+        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
+            .create();
+      }
+      if (shape.needsPriorityClasses()) {
+        client.resource(new PriorityClassBuilder().withNewMetadata().withName(PerfPods.LOW_PRIORITY_CLASS)
+            .endMetadata().withValue(0).build()).create();
+        client.resource(new PriorityClassBuilder().withNewMetadata().withName(PerfPods.HIGH_PRIORITY_CLASS)
+            .endMetadata().withValue(10).build()).create();
+      }
+      progress.accept(shape.name() + ": creating " + shape.nodes() + " nodes");
+      ParallelCreates.run(shape.nodes(), CLIENTS,
+          i -> client.nodes().resource(PerfNodes.node(i, shape.zones())).create());
+      int listed = client.nodes().list().getItems().size();
+      if (listed != shape.nodes()) {
+        throw new IllegalStateException("created " + shape.nodes() + " nodes but the API lists " + listed);
+      }
+      plane.startScheduler();
+      if (shape.initCount() > 0) {
+        progress.accept(shape.name() + ": " + shape.initCount() + " initial pods");
+        try (BindingClock init = new BindingClock(client, "sched-0", shape.initCount())) {
+          ParallelCreates.run(shape.initCount(), CLIENTS,
+              i -> client.pods().inNamespace("sched-0").resource(shape.initPods().apply(i)).create());
+          awaitBound(init, shape.initCount(), "initial");
+        }
+      }
+      long setupMillis = (System.nanoTime() - setupStart) / 1_000_000;
+      progress.accept(shape.name() + ": " + shape.measuredCount() + " measured pods");
+      return backlog ? measureDrain(plane, client, setupMillis) : measure(client, setupMillis);
+    }
+  }
+
+  private ShapeResult measure(KubernetesClient client, long setupMillis) throws Exception {
+    int n = shape.measuredCount();
+    long[] createdAt = new long[n];
+    long[] createdDone = new long[n];
+    try (BindingClock clock = new BindingClock(client, "sched-1", n)) {
+      long start = System.nanoTime();
+      List<Integer> perSecond = new ArrayList<>();
+      Thread sampler = Thread.ofVirtual().start(() -> sampleEverySecond(clock, perSecond));
+      ParallelCreates.run(n, CLIENTS, i -> {
+        createdAt[i] = System.nanoTime();
+        client.pods().inNamespace("sched-1").resource(shape.measuredPods().apply(i)).create();
+        createdDone[i] = System.nanoTime();
+      });
+      long createsEnd = Arrays.stream(createdDone).max().orElse(start);
+      awaitBound(clock, n, "measured");
+      sampler.interrupt();
+      sampler.join();
+      LatencyRecorder latency = new LatencyRecorder(n);
+      long lastBound = start;
+      for (int i = 0; i < n; i++) {
+        long bound = clock.boundAt("pod-" + i);
+        latency.record(Math.max(0, bound - createdAt[i]));
+        lastBound = Math.max(lastBound, bound);
+      }
+      double seconds = (lastBound - start) / 1e9;
+      double createSeconds = (createsEnd - start) / 1e9;
+      synchronized (perSecond) {
+        return new ShapeResult(shape, n, n / seconds, median(perSecond), n / createSeconds, Latency.of(latency),
+            setupMillis);
+      }
+    }
+  }
+
+  private ShapeResult measureDrain(InProcessControlPlane plane, KubernetesClient client, long setupMillis)
+      throws Exception {
+    int n = shape.measuredCount();
+    plane.stopScheduler();
+    long createStart = System.nanoTime();
+    ParallelCreates.run(n, CLIENTS,
+        i -> client.pods().inNamespace("sched-1").resource(shape.measuredPods().apply(i)).create());
+    double createSeconds = (System.nanoTime() - createStart) / 1e9;
+    try (BindingClock clock = new BindingClock(client, "sched-1", n)) {
+      List<Integer> perSecond = new ArrayList<>();
+      long start = System.nanoTime();
+      plane.startScheduler();
+      Thread sampler = Thread.ofVirtual().start(() -> sampleEverySecond(clock, perSecond));
+      awaitBound(clock, n, "measured");
+      sampler.interrupt();
+      sampler.join();
+      long first = Long.MAX_VALUE;
+      long last = Long.MIN_VALUE;
+      LatencyRecorder sinceStart = new LatencyRecorder(n);
+      for (int i = 0; i < n; i++) {
+        long bound = clock.boundAt("pod-" + i);
+        first = Math.min(first, bound);
+        last = Math.max(last, bound);
+        sinceStart.record(Math.max(0, bound - start));
+      }
+      synchronized (perSecond) {
+        return new ShapeResult(shape, n, (n - 1) / Math.max(1e-9, (last - first) / 1e9), median(perSecond),
+            n / createSeconds, Latency.of(sinceStart), setupMillis);
+      }
+    }
+  }
+
+  private void awaitBound(BindingClock clock, int expected, String which) throws InterruptedException {
+    long limitSeconds = Math.max(180, expected / 20L);
+    while (!clock.await(10, TimeUnit.SECONDS)) {
+      progress.accept(String.format("%s: %d of %d %s pods bound", shape.name(), clock.bound(), expected, which));
+      limitSeconds -= 10;
+      if (limitSeconds <= 0) {
+        throw new IllegalStateException(shape.name() + ": only " + clock.bound() + " of " + expected + " "
+            + which + " pods were bound in time");
+      }
+    }
+  }
+
+  /** Counts the pods bound in each whole second until interrupted (upstream's throughput samples). */
+  private static void sampleEverySecond(BindingClock clock, List<Integer> perSecond) {
+    int last = clock.bound();
+    while (true) {
+      try {
+        Thread.sleep(1000);
+      } catch (InterruptedException e) {
+        return;
+      }
+      int now = clock.bound();
+      synchronized (perSecond) {
+        perSecond.add(now - last);
+      }
+      last = now;
+    }
+  }
+
+  private static double median(List<Integer> samples) {
+    if (samples.isEmpty()) {
+      return Double.NaN;
+    }
+    List<Integer> sorted = samples.stream().sorted().toList();
+    return sorted.get(sorted.size() / 2);
+  }
+}
