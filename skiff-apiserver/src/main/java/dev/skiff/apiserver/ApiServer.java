@@ -97,6 +97,7 @@ public final class ApiServer implements AutoCloseable {
     GenericStore crdStore = new GenericStore(config.store(), crdStrategy, lifecycle, clock);
     stores.put(crdStrategy.definition(), crdStore);
     ResourceRegistry registry = new ResourceRegistry(List.copyOf(stores.keySet()));
+    ApiHandler.reviewResources().forEach(registry::register);
     // Custom resources join and leave this map while serving: it must be safe to read concurrently.
     Map<ResourceDefinition, GenericStore> liveStores = new ConcurrentHashMap<>(stores);
     customResources = new CustomResourceDefinitions(crdStore, registry, liveStores, lifecycle, clock);

@@ -83,6 +83,48 @@ class KubectlTest {
   }
 
   @Test
+  void authWhoamiShowsTheUserOfTheCertificateAndOfTheToken() throws Exception {
+    String admin = kubectl.run("auth", "whoami", "-o", "jsonpath={.status.userInfo.username} {.status.userInfo.groups}")
+        .assertOk().stdout();
+    assertThat(admin).startsWith("system:admin ").contains("system:masters", "system:authenticated");
+    String alice = kubectlAs("alice-whoami", "{token: s3cret-token}").run("auth", "whoami").assertOk().stdout();
+    assertThat(alice).containsPattern("Username\\s+alice").containsPattern("UID\\s+uid-alice").contains("devs", "ops");
+  }
+
+  @Test
+  void authCanIAsksTheServersAuthorizer() throws Exception {
+    assertThat(kubectl.run("auth", "can-i", "create", "pods", "-n", "default").assertOk().stdout().strip())
+        .isEqualTo("yes");
+    assertThat(kubectl.run("auth", "can-i", "get", "/healthz").assertOk().stdout().strip()).isEqualTo("yes");
+    assertThat(kubectl.run("auth", "can-i", "--list").assertOk().stdout()).contains("*.*");
+    assertThat(kubectl.run("api-resources", "--api-group", "authorization.k8s.io").assertOk().stdout())
+        .contains("selfsubjectaccessreviews", "localsubjectaccessreviews");
+  }
+
+  @Test
+  void aTokenReviewAuthenticatesTheTokenItCarries() throws Exception {
+    Path good = dir.resolve("tokenreview-good.yaml");
+    Files.writeString(good, """
+        apiVersion: authentication.k8s.io/v1
+        kind: TokenReview
+        spec: {token: s3cret-token}
+        """);
+    String ok = kubectl.run("create", "-f", good.toString(), "-o",
+        "jsonpath={.status.authenticated} {.status.user.username}").assertOk().stdout();
+    assertThat(ok).isEqualTo("true alice");
+    Path bad = dir.resolve("tokenreview-bad.yaml");
+    Files.writeString(bad, """
+        apiVersion: authentication.k8s.io/v1
+        kind: TokenReview
+        spec: {token: no-such-token}
+        """);
+    assertThat(kubectl.run("create", "-f", bad.toString(), "-o", "jsonpath={.status.authenticated}")
+        .assertOk().stdout()).isEqualTo("false");
+    // a review is an answer, not an object: nothing can be listed afterwards
+    assertThat(kubectl.run("get", "tokenreviews").exitCode()).isNotZero();
+  }
+
+  @Test
   void systemNamespacesExist() {
     String out = kubectl.run("get", "namespaces", "-o", "name").assertOk().stdout();
     assertThat(out).contains("namespace/default", "namespace/kube-system", "namespace/kube-public",

@@ -53,6 +53,7 @@ public final class ApiHandler extends Handler.Abstract {
   private final HealthChecks health;
   private final ResourceHandler resources;
   private final String serverAddress;
+  private final ReviewHandler reviews;
 
   ApiHandler(Authenticator authenticator, Authorizer authorizer, ResourceRegistry registry, HealthChecks health,
       ResourceHandler resources, String serverAddress) {
@@ -64,6 +65,12 @@ public final class ApiHandler extends Handler.Abstract {
     this.health = Objects.requireNonNull(health, "health");
     this.resources = Objects.requireNonNull(resources, "resources");
     this.serverAddress = serverAddress;
+    this.reviews = new ReviewHandler(authenticator, authorizer);
+  }
+
+  /** The create-only review resources this handler answers itself; the server registers them for discovery. */
+  public static List<ResourceDefinition> reviewResources() {
+    return ReviewHandler.DEFINITIONS;
   }
 
   /** The handler over {@code stores}, one per registered resource. */
@@ -144,6 +151,10 @@ public final class ApiHandler extends Handler.Abstract {
     if (info.resourceRequest()) {
       ResourceDefinition def = registry.find(info.group(), info.version(), info.resource())
           .orElseThrow(StatusError::pathNotFound);
+      if (ReviewHandler.isReview(def)) {
+        reviews.handle(ex, info, def, user);
+        return;
+      }
       resources.handle(ex, info, def);
       return;
     }

@@ -79,7 +79,11 @@ final class WireReader {
     switch (wireType) {
       case 0 -> varint();
       case 1 -> pos += 8;
-      case 2 -> pos += length();
+      case 2 -> {
+        // not "pos += length()": Java reads pos before length() advances it past the length varint
+        int n = length();
+        pos += n;
+      }
       case 5 -> pos += 4;
       default -> throw new IllegalArgumentException("unsupported wire type " + wireType);
     }
