@@ -135,6 +135,14 @@ class CustomResourceKubectlTest {
   }
 
   @Test
+  void explainDescribesTheCustomResourceFromItsSchema() throws Exception {
+    installCrd();
+    String out = kubectl.run("explain", "widgets.spec").assertOk().stdout();
+    assertThat(out).contains("KIND:       Widget", "GROUP:      example.com")
+        .containsPattern("color\\s+<string> -required-").containsPattern("replicas\\s+<integer>");
+  }
+
+  @Test
   void schemaViolationsAreRejected() throws Exception {
     installCrd();
     Kubectl.Result r = kubectl.run("apply", "-f", file("bad-widget.yaml", """

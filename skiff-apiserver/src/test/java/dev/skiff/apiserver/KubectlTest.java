@@ -125,6 +125,19 @@ class KubectlTest {
   }
 
   @Test
+  void explainDescribesBuiltInKindsFieldByField() {
+    String containers = kubectl.run("explain", "pods.spec.containers").assertOk().stdout();
+    assertThat(containers).contains("KIND:       Pod", "VERSION:    v1", "FIELD: containers <[]Container>")
+        .containsPattern("image\\s+<string>").containsPattern("ports\\s+<\\[\\]ContainerPort>")
+        .containsPattern("resources\\s+<ResourceRequirements>");
+    String limits = kubectl.run("explain", "pod.spec.containers.resources.limits").assertOk().stdout();
+    assertThat(limits).contains("FIELD: limits <map[string]");
+    String strategy = kubectl.run("explain", "deployments.spec.strategy", "--api-version=apps/v1").assertOk().stdout();
+    assertThat(strategy).contains("GROUP:      apps").containsPattern("rollingUpdate\\s+<RollingUpdateDeployment>");
+    assertThat(kubectl.run("explain", "pods.spec.noSuchField").exitCode()).isNotZero();
+  }
+
+  @Test
   void systemNamespacesExist() {
     String out = kubectl.run("get", "namespaces", "-o", "name").assertOk().stdout();
     assertThat(out).contains("namespace/default", "namespace/kube-system", "namespace/kube-public",

@@ -4,7 +4,14 @@ import dev.skiff.apiserver.json.Json;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import tools.jackson.databind.JsonNode;
 import java.util.LinkedHashSet;
 import java.util.Objects;
 import java.util.Set;
@@ -14,26 +21,40 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * The OpenAPI v3 documents at {@code /openapi/v3}: an index of group versions and, per group
  * version, the resource paths with their operations, each tagged with
- * {@code x-kubernetes-group-version-kind} and listing the query parameters. kubectl reads them to
- * learn that the server validates fields itself ({@code fieldValidation}), so that
- * {@code create -f} and {@code apply} need no client-side schema.
+ * {@code x-kubernetes-group-version-kind} and listing the query parameters, and the object
+ * schemas under {@code components}: built-in kinds from {@link ModelSchemas}, custom resources from
+ * their CRD's schema. kubectl reads the parameters to learn that the server validates fields itself
+ * ({@code fieldValidation}) and the schemas for {@code kubectl explain}.
  *
- * <p>Object schemas are not described yet, so PATCH operations carry no request body: kubectl then
- * computes strategic merge patches from its built-in types, as upstream allows.
+ * <p>PATCH operations carry no request body: kubectl computes strategic merge patches from its
+ * built-in types, as upstream allows. Documents are cached until the group version's resources (or
+ * a custom resource's schema) change.
  */
 public final class OpenApiDocuments {
   private static final String[] WRITE_PARAMS = {"dryRun", "fieldManager", "fieldValidation", "pretty"};
 
   private final ResourceRegistry registry;
+  private final Function<ResourceDefinition, Optional<JsonNode>> customSchemas;
+  private final ModelSchemas models;
+  private final Map<String, Cached> cache = new ConcurrentHashMap<>();
 
-  public OpenApiDocuments(ResourceRegistry registry) {
+  private record Cached(List<Object> key, ObjectNode document) {}
+
+  /**
+   * @param customSchemas the OpenAPI v3 schema of a custom resource's served version (empty for built-in kinds)
+   * @param mergeKeys the strategic-merge keys of a list field, by field name
+   */
+  public OpenApiDocuments(ResourceRegistry registry, Function<ResourceDefinition, Optional<JsonNode>> customSchemas,
+      Function<String, List<String>> mergeKeys) {
     this.registry = Objects.requireNonNull(registry, "registry");
+    this.customSchemas = Objects.requireNonNull(customSchemas, "customSchemas");
+    this.models = new ModelSchemas(Objects.requireNonNull(mergeKeys, "mergeKeys"));
   }
 
   private Set<String> groupVersionPaths() {
     Set<String> out = new LinkedHashSet<>();
     for (ResourceDefinition r : registry.all()) {
-      out.add(r.group().isEmpty() ? "api/" + r.version() : "apis/" + r.group() + "/" + r.version());
+      out.add(gvPath(r));
     }
     return out;
   }
@@ -43,7 +64,8 @@ public final class OpenApiDocuments {
     ObjectNode root = Json.object();
     ObjectNode paths = root.putObject("paths");
     for (String gv : groupVersionPaths()) {
-      paths.putObject(gv).put("serverRelativeURL", "/openapi/v3/" + gv + "?hash=" + hash(document(gv)));
+      // the hash of what the document is built from, so that the index does not build every document
+      paths.putObject(gv).put("serverRelativeURL", "/openapi/v3/" + gv + "?hash=" + hash(key(gv).toString()));
     }
     return root;
   }
@@ -53,14 +75,41 @@ public final class OpenApiDocuments {
     if (!groupVersionPaths().contains(groupVersionPath)) {
       return null;
     }
+    return cached(groupVersionPath).document();
+  }
+
+  private List<ResourceDefinition> definitions(String gv) {
+    return registry.all().stream().filter(r -> gvPath(r).equals(gv)).toList();
+  }
+
+  /** What the group version's document is built from: its resources and their custom schemas. */
+  private List<Object> key(String gv) {
+    List<ResourceDefinition> defs = definitions(gv);
+    List<Object> key = new ArrayList<>(defs);
+    defs.forEach(r -> key.add(customSchemas.apply(r).orElse(null)));
+    return key;
+  }
+
+  private Cached cached(String gv) {
+    List<Object> key = key(gv);
+    Cached c = cache.get(gv);
+    if (c == null || !c.key().equals(key)) {
+      c = new Cached(key, build(gv, definitions(gv)));
+      cache.put(gv, c);
+    }
+    return c;
+  }
+
+  private static String gvPath(ResourceDefinition r) {
+    return r.group().isEmpty() ? "api/" + r.version() : "apis/" + r.group() + "/" + r.version();
+  }
+
+  private ObjectNode build(String groupVersionPath, List<ResourceDefinition> defs) {
     ObjectNode doc = Json.object().put("openapi", "3.0.0");
     doc.putObject("info").put("title", "Kubernetes").put("version", "v1.32.0");
     ObjectNode paths = doc.putObject("paths");
-    for (ResourceDefinition r : registry.all()) {
-      String gv = r.group().isEmpty() ? "api/" + r.version() : "apis/" + r.group() + "/" + r.version();
-      if (!gv.equals(groupVersionPath)) {
-        continue;
-      }
+    for (ResourceDefinition r : defs) {
+      String gv = groupVersionPath;
       String collection = "/" + gv + (r.namespaced() ? "/namespaces/{namespace}/" : "/") + r.plural();
       ObjectNode list = paths.putObject(collection);
       operation(list, "get", "list", r);
@@ -71,8 +120,27 @@ public final class OpenApiDocuments {
       operation(item, "patch", "patch", r);
       operation(item, "delete", "delete", r);
     }
-    doc.putObject("components").putObject("schemas");
+    ObjectNode schemas = doc.putObject("components").putObject("schemas");
+    for (ResourceDefinition r : defs) {
+      Optional<JsonNode> custom = customSchemas.apply(r);
+      if (custom.isPresent()) {
+        ObjectNode schema = custom.get() instanceof ObjectNode o ? o.deepCopy() : Json.object();
+        schema.putArray("x-kubernetes-group-version-kind").addObject().put("group", r.group())
+            .put("kind", r.kind()).put("version", r.version());
+        schemas.set(customComponentName(r), schema);
+      } else {
+        models.modelClass(r.group(), r.version(), r.kind())
+            .ifPresent(c -> models.addKind(c, r.group(), r.version(), r.kind(), schemas));
+      }
+    }
     return doc;
+  }
+
+  /** Upstream names a custom resource's schema by its reversed group: {@code com.example.stable.v1.CronTab}. */
+  private static String customComponentName(ResourceDefinition r) {
+    List<String> parts = new ArrayList<>(List.of(r.group().split("\\.")));
+    java.util.Collections.reverse(parts);
+    return String.join(".", parts) + "." + r.version() + "." + r.kind();
   }
 
   private static void operation(ObjectNode path, String method, String action, ResourceDefinition r) {
@@ -91,9 +159,9 @@ public final class OpenApiDocuments {
     op.putObject("responses").putObject("200").put("description", "OK");
   }
 
-  private static String hash(ObjectNode doc) {
+  private static String hash(String text) {
     try {
-      byte[] d = MessageDigest.getInstance("SHA-512").digest(Json.writeString(doc).getBytes(StandardCharsets.UTF_8));
+      byte[] d = MessageDigest.getInstance("SHA-512").digest(text.getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().withUpperCase().formatHex(d, 0, 32);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);

@@ -16,6 +16,8 @@ import dev.skiff.apiserver.health.HealthChecks;
 import dev.skiff.apiserver.json.Json;
 import dev.skiff.apiserver.registry.GenericStore;
 import dev.skiff.apiserver.registry.NamespaceCleanup;
+import dev.skiff.apiserver.registry.Patches;
+import dev.skiff.apiserver.registry.apiextensions.CustomResourceStrategy;
 import dev.skiff.storage.StoreException;
 import dev.skiff.storage.ValueTooLargeException;
 import java.nio.charset.StandardCharsets;
@@ -56,12 +58,12 @@ public final class ApiHandler extends Handler.Abstract {
   private final ReviewHandler reviews;
 
   ApiHandler(Authenticator authenticator, Authorizer authorizer, ResourceRegistry registry, HealthChecks health,
-      ResourceHandler resources, String serverAddress) {
+      ResourceHandler resources, String serverAddress, OpenApiDocuments openapi) {
     this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
     this.authorizer = Objects.requireNonNull(authorizer, "authorizer");
     this.registry = Objects.requireNonNull(registry, "registry");
     this.discovery = new DiscoveryDocuments(registry);
-    this.openapi = new OpenApiDocuments(registry);
+    this.openapi = Objects.requireNonNull(openapi, "openapi");
     this.health = Objects.requireNonNull(health, "health");
     this.resources = Objects.requireNonNull(resources, "resources");
     this.serverAddress = serverAddress;
@@ -79,8 +81,14 @@ public final class ApiHandler extends Handler.Abstract {
       java.time.InstantSource clock, java.time.Duration bookmarkInterval, String serverAddress,
       ServerWebSocketContainer webSockets) {
     NamespaceCleanup cleanup = new NamespaceCleanup(stores.values(), clock);
+    // a custom resource's schema is its strategy's; built-in kinds are described from their model classes
+    OpenApiDocuments openapi = new OpenApiDocuments(registry,
+        def -> Optional.ofNullable(stores.get(def)).map(GenericStore::strategy)
+            .filter(CustomResourceStrategy.class::isInstance)
+            .map(s -> ((CustomResourceStrategy) s).schema().root()),
+        Patches::mergeKeys);
     return new ApiHandler(authenticator, authorizer, registry, health,
-        new ResourceHandler(stores, cleanup, clock, bookmarkInterval, webSockets), serverAddress);
+        new ResourceHandler(stores, cleanup, clock, bookmarkInterval, webSockets), serverAddress, openapi);
   }
 
   /** Ends every open watch stream (at shutdown, so that Jetty can stop promptly). */

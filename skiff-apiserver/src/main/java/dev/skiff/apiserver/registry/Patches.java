@@ -2,6 +2,7 @@ package dev.skiff.apiserver.registry;
 
 import dev.skiff.apiserver.api.StatusError;
 import dev.skiff.apiserver.json.Json;
+import java.util.List;
 import java.util.Map;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
@@ -15,6 +16,11 @@ public final class Patches {
   private Patches() {}
 
   public enum Type { JSON_PATCH, MERGE_PATCH, STRATEGIC_MERGE_PATCH }
+
+  /** The strategic-merge keys of a list field of a built-in kind, by field name (empty: not keyed). */
+  public static List<String> mergeKeys(String field) {
+    return StrategicMergePatch.mergeKeys(field);
+  }
 
   public static JsonNode apply(Type type, JsonNode target, JsonNode patch) {
     return switch (type) {

@@ -44,6 +44,11 @@ final class StrategicMergePatch {
 
   private StrategicMergePatch() {}
 
+  /** The merge keys of a list field, by its name; empty when the list is not merged by key. */
+  static List<String> mergeKeys(String field) {
+    return MERGE_KEYS.getOrDefault(field, List.of());
+  }
+
   /** The patched object, or null when the patch deletes it ({@code $patch: delete}). */
   static JsonNode apply(JsonNode target, JsonNode patch) {
     if (!patch.isObject()) {
