@@ -149,6 +149,8 @@ final class StatefulSetSync implements Reconciler {
       int ordinal = start + i;
       if (pod != null && isFinished(pod)) {
         // upstream replaces a Failed or Succeeded pod: delete now, the next sync re-creates it
+        events.event(set, EventRecorder.WARNING, "RecreatingFailedPod", "StatefulSet " + set.getMetadata().getName()
+            + " is recreating failed Pod " + pod.getMetadata().getName());
         deletePod(set, pod);
         replicas[i] = null;
         if (monotonic) {
@@ -164,7 +166,7 @@ final class StatefulSetSync implements Reconciler {
         }
         continue;
       }
-      claims.release(set, ordinal);
+      claims.matchSetOwnership(set, ordinal);
       if (pod.getMetadata().getDeletionTimestamp() != null || !StatefulSetStatuses.isRunningAndReady(pod)) {
         if (monotonic) {
           return; // OrderedReady: the next ordinal waits for this one

@@ -14,10 +14,8 @@ import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * The PersistentVolumeClaims of a StatefulSet's pods: created before the pod that mounts them and
@@ -81,17 +79,27 @@ final class VolumeClaims {
     }
   }
 
-  /** With {@code whenDeleted: Retain} (again), drops the set's owner reference from claims that carry it. */
-  void release(StatefulSet set, int ordinal) {
-    if (DELETE.equals(whenDeleted(set))) {
-      return;
-    }
-    Set<String> uids = new HashSet<>(Set.of(set.getMetadata().getUid()));
-    for (PersistentVolumeClaim wanted : StatefulIdentity.claims(set, ordinal)) {
-      PersistentVolumeClaim claim = cache.getIndexer().getByKey(wanted.getMetadata().getNamespace() + "/"
-          + wanted.getMetadata().getName());
-      if (claim != null && OwnerReferences.of(claim).stream().anyMatch(r -> uids.contains(r.getUid()))) {
-        patchRefs(claim, OwnerReferences.of(claim).stream().filter(r -> !uids.contains(r.getUid())).toList());
+  /**
+   * Keeps the set's owner reference on the claims of a live ordinal in line with {@code
+   * whenDeleted}, also for claims made before the policy changed: present for Delete, absent for
+   * Retain.
+   */
+  void matchSetOwnership(StatefulSet set, int ordinal) {
+    boolean wanted = DELETE.equals(whenDeleted(set));
+    String setUid = set.getMetadata().getUid();
+    for (PersistentVolumeClaim desired : StatefulIdentity.claims(set, ordinal)) {
+      PersistentVolumeClaim claim = cache.getIndexer().getByKey(desired.getMetadata().getNamespace() + "/"
+          + desired.getMetadata().getName());
+      if (claim == null) {
+        continue;
+      }
+      boolean has = OwnerReferences.of(claim).stream().anyMatch(r -> setUid.equals(r.getUid()));
+      if (wanted && !has) {
+        List<OwnerReference> refs = new ArrayList<>(OwnerReferences.of(claim));
+        refs.add(ownerRef(set));
+        patchRefs(claim, refs);
+      } else if (!wanted && has) {
+        patchRefs(claim, OwnerReferences.of(claim).stream().filter(r -> !setUid.equals(r.getUid())).toList());
       }
     }
   }

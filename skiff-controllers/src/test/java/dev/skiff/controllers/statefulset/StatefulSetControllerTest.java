@@ -135,6 +135,19 @@ class StatefulSetControllerTest {
     await().atMost(WAIT).untilAsserted(() -> assertThat(podNames("par")).containsExactly("par-0", "par-1", "par-2"));
     assertThat(cluster.client.pods().inNamespace(NS).withLabel("app", "par").list().getItems())
         .noneMatch(Kubelet::ready);
+    // a failed pod is replaced by a new pod of the same name
+    String failedUid = pod("par-1").getMetadata().getUid();
+    cluster.client.pods().inNamespace(NS).withName("par-1").editStatus(p -> {
+      p.getStatus().setPhase("Failed");
+      return p;
+    });
+    await().atMost(WAIT).untilAsserted(() -> {
+      Pod replaced = pod("par-1");
+      assertThat(replaced).isNotNull();
+      assertThat(replaced.getMetadata().getUid()).isNotEqualTo(failedUid);
+    });
+    assertThat(cluster.client.v1().events().inNamespace(NS).list().getItems()).extracting(Event::getMessage)
+        .contains("StatefulSet par is recreating failed Pod par-1");
   }
 
   @Test
@@ -163,6 +176,13 @@ class StatefulSetControllerTest {
       assertThat(pvc.getMetadata().getOwnerReferences()).extracting(r -> r.getKind() + "/" + r.getUid())
           .contains("Pod/" + condemnedUid, "StatefulSet/" + set.getMetadata().getUid());
     });
+    // back to Retain: the set lets go of the claims of its live ordinals
+    cluster.client.apps().statefulSets().inNamespace(NS).withName("ret").edit(s -> {
+      s.getSpec().getPersistentVolumeClaimRetentionPolicy().setWhenDeleted("Retain");
+      return s;
+    });
+    await().atMost(WAIT).untilAsserted(() -> assertThat(cluster.client.persistentVolumeClaims().inNamespace(NS)
+        .withName("www-ret-0").get().getMetadata().getOwnerReferences()).isNullOrEmpty());
   }
 
   @Test
