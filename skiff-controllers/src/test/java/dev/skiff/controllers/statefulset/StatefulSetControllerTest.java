@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -151,6 +152,27 @@ class StatefulSetControllerTest {
   }
 
   @Test
+  void minReadySecondsHoldsTheNextOrdinalUntilThePodIsAvailable() throws Exception {
+    StatefulSet spec = statefulSet("slow", 2, "OrderedReady");
+    spec.getSpec().setVolumeClaimTemplates(null);
+    spec.getSpec().setMinReadySeconds(3);
+    try (Kubelet kubelet = new Kubelet(cluster, NS, Duration.ofMillis(50))) {
+      cluster.client.apps().statefulSets().inNamespace(NS).resource(spec).create();
+      await().atMost(WAIT).untilAsserted(() -> {
+        var s = get("slow").getStatus();
+        assertThat(s).isNotNull();
+        assertThat(s.getReadyReplicas()).isEqualTo(2);
+        assertThat(s.getAvailableReplicas()).isEqualTo(2);
+      });
+    }
+    Instant ready = Instant.parse(pod("slow-0").getStatus().getConditions().stream()
+        .filter(c -> "Ready".equals(c.getType())).findFirst().orElseThrow().getLastTransitionTime());
+    Instant created = Instant.parse(pod("slow-1").getMetadata().getCreationTimestamp());
+    // both times are whole seconds: 3 s apart at least, less one for truncation
+    assertThat(Duration.between(ready, created)).isGreaterThanOrEqualTo(Duration.ofSeconds(2));
+  }
+
+  @Test
   void retentionPolicyHandsClaimsToTheSetAndToCondemnedPods() {
     StatefulSet spec = statefulSet("ret", 2, "Parallel");
     spec.getSpec().setPersistentVolumeClaimRetentionPolicy(
@@ -194,7 +216,7 @@ class StatefulSetControllerTest {
       var status = cluster.kubectl.run(Duration.ofSeconds(60), "-n", NS, "rollout", "status", "statefulset/db",
           "--timeout=50s");
       assertThat(status.exitCode()).as(status.stderr()).isZero();
-      // the API server defaults partition to 0, so kubectl reports the partitioned form, as against upstream
+      // apps/v1 defaults partition to 0, so kubectl reports the partitioned form (it does against upstream too)
       assertThat(status.stdout()).contains("partitioned roll out complete: 3 new pods have been updated");
       String first = get("db").getStatus().getCurrentRevision();
 
