@@ -35,7 +35,7 @@ public final class StatefulSetController implements Controller {
     SharedIndexInformer<PersistentVolumeClaim> claims = informers.informer(PersistentVolumeClaim.class);
     var events = ctx.recorder(NAME);
     StatefulSetSync sync = new StatefulSetSync(ctx.client(), sets, pods, new RevisionHistory(ctx.client(), revisions),
-        new VolumeClaims(ctx.client(), claims, events), events, ctx.clock());
+        new VolumeClaims(ctx.client(), claims, events), new StatefulPodControl(ctx.client(), events), ctx.clock());
     this.workers = ctx.config().workers();
     this.loop = ControllerLoop.of(NAME, sync, ctx.clock());
     sets.addEventHandler(EnqueueOwnKey.into(loop::enqueue));

@@ -1,7 +1,6 @@
 package dev.skiff.controllers.statefulset;
 
 import dev.skiff.controllers.base.ControllerRefClaim;
-import dev.skiff.controllers.base.EventRecorder;
 import dev.skiff.controllers.base.ObjectKey;
 import dev.skiff.controllers.base.PodConditions;
 import dev.skiff.controllers.base.Reconciler;
@@ -16,7 +15,6 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.time.Duration;
 import java.time.Instant;
@@ -45,18 +43,18 @@ final class StatefulSetSync implements Reconciler {
   private final RevisionHistory history;
   private final VolumeClaims claims;
   private final ControllerRefClaim<Pod> podClaim;
-  private final EventRecorder events;
+  private final StatefulPodControl control;
   private final InstantSource clock;
 
   StatefulSetSync(KubernetesClient client, SharedIndexInformer<StatefulSet> sets, SharedIndexInformer<Pod> pods,
-      RevisionHistory history, VolumeClaims claims, EventRecorder events, InstantSource clock) {
+      RevisionHistory history, VolumeClaims claims, StatefulPodControl control, InstantSource clock) {
     this.client = client;
     this.sets = sets;
     this.pods = pods;
     this.history = history;
     this.claims = claims;
     this.podClaim = new ControllerRefClaim<>(client, Pod.class);
-    this.events = events;
+    this.control = control;
     this.clock = clock;
   }
 
@@ -149,9 +147,7 @@ final class StatefulSetSync implements Reconciler {
       int ordinal = start + i;
       if (pod != null && isFinished(pod)) {
         // upstream replaces a Failed or Succeeded pod: delete now, the next sync re-creates it
-        events.event(set, EventRecorder.WARNING, "RecreatingFailedPod", "StatefulSet " + set.getMetadata().getName()
-            + " is recreating failed Pod " + pod.getMetadata().getName());
-        deletePod(set, pod);
+        control.recreateFailed(set, pod);
         replicas[i] = null;
         if (monotonic) {
           return;
@@ -191,7 +187,7 @@ final class StatefulSetSync implements Reconciler {
         return;
       }
       claims.condemn(set, pod, StatefulIdentity.ordinalOf(set, pod).orElseThrow());
-      deletePod(set, pod);
+      control.delete(set, pod);
       pass.condemned.remove(pod);
       if (monotonic) {
         return;
@@ -215,7 +211,7 @@ final class StatefulSetSync implements Reconciler {
       }
       if (!StatefulIdentity.revisionOf(pod).equals(update.getMetadata().getName())
           && pod.getMetadata().getDeletionTimestamp() == null) {
-        deletePod(set, pod);
+        control.delete(set, pod);
         replicas[target] = null;
         return;
       }
@@ -253,33 +249,7 @@ final class StatefulSetSync implements Reconciler {
     boolean rolling = strategy == null || !"OnDelete".equals(strategy.getType());
     ControllerRevision revision = rolling && ordinal < StatefulIdentity.startOrdinal(set) + partition(set) ? current : update;
     PodTemplateSpec template = revision == update ? set.getSpec().getTemplate() : ControllerRevisions.templateOf(revision);
-    Pod pod = StatefulIdentity.newPod(set, template, ordinal, revision.getMetadata().getName());
-    String what = "Pod " + pod.getMetadata().getName() + " in StatefulSet " + set.getMetadata().getName();
-    try {
-      Pod created = client.pods().inNamespace(set.getMetadata().getNamespace()).resource(pod).create();
-      events.event(set, EventRecorder.NORMAL, "SuccessfulCreate", "create " + what + " successful");
-      return created;
-    } catch (KubernetesClientException e) {
-      if (e.getCode() == 409) {
-        return pod; // created by an earlier sync the cache has not shown yet; its event will sync again
-      }
-      events.event(set, EventRecorder.WARNING, "FailedCreate", "create " + what + " failed error: " + e.getMessage());
-      throw e;
-    }
-  }
-
-  private void deletePod(StatefulSet set, Pod pod) {
-    String what = "Pod " + pod.getMetadata().getName() + " in StatefulSet " + set.getMetadata().getName();
-    try {
-      client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName()).delete();
-      events.event(set, EventRecorder.NORMAL, "SuccessfulDelete", "delete " + what + " successful");
-    } catch (KubernetesClientException e) {
-      if (e.getCode() == 404) {
-        return;
-      }
-      events.event(set, EventRecorder.WARNING, "FailedDelete", "delete " + what + " failed error: " + e.getMessage());
-      throw e;
-    }
+    return control.create(set, StatefulIdentity.newPod(set, template, ordinal, revision.getMetadata().getName()));
   }
 
   /** Writes the status when it changed. */
