@@ -1,8 +1,11 @@
 package dev.skiff.controllers;
 
+import dev.skiff.controllers.daemon.DaemonSetController;
 import dev.skiff.controllers.deployment.DeploymentController;
 import dev.skiff.controllers.garbagecollector.GarbageCollector;
 import dev.skiff.controllers.replicaset.ReplicaSetController;
+import dev.skiff.controllers.replication.ReplicationControllerController;
+import dev.skiff.controllers.statefulset.StatefulSetController;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -17,6 +20,9 @@ public final class ControllerRegistry {
     all.put(ReplicaSetController.NAME, ReplicaSetController::new);
     all.put(DeploymentController.NAME, DeploymentController::new);
     all.put(GarbageCollector.NAME, GarbageCollector::new);
+    all.put(ReplicationControllerController.NAME, ReplicationControllerController::new);
+    all.put(StatefulSetController.NAME, StatefulSetController::new);
+    all.put(DaemonSetController.NAME, DaemonSetController::new);
     return all;
   }
 

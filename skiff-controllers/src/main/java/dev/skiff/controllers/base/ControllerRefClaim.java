@@ -72,6 +72,20 @@ public final class ControllerRefClaim<T extends HasMetadata> {
     return owned;
   }
 
+  /**
+   * The usual {@code canAdopt} check: {@code owner} read from the API now (not the cache) still
+   * exists with the same uid and is not being deleted, as upstream's {@code RecheckDeletionTimestamp}.
+   */
+  public static <O extends HasMetadata> Supplier<Boolean> ownerStillActive(KubernetesClient client, Class<O> type,
+      O owner) {
+    return () -> {
+      O fresh = client.resources(type).inNamespace(owner.getMetadata().getNamespace())
+          .withName(owner.getMetadata().getName()).get();
+      return fresh != null && Objects.equals(fresh.getMetadata().getUid(), owner.getMetadata().getUid())
+          && fresh.getMetadata().getDeletionTimestamp() == null;
+    };
+  }
+
   private boolean patch(T obj, String jsonPatch, String what) {
     try {
       client.resources(type).inNamespace(obj.getMetadata().getNamespace()).withName(obj.getMetadata().getName())

@@ -50,6 +50,11 @@ public final class Expectations {
     pending.put(key, new Pending(0, Set.copyOf(uids), clock.instant()));
   }
 
+  /** Expects {@code adds} creations and the deletion of {@code uids} for {@code key} at once, replacing whatever was expected. */
+  public void expect(ObjectKey key, int adds, Collection<String> uids) {
+    pending.put(key, new Pending(adds, Set.copyOf(uids), clock.instant()));
+  }
+
   /** One creation was seen by the informer, or will never happen (the create failed). */
   public void creationObserved(ObjectKey key) {
     pending.computeIfPresent(key, (k, p) -> new Pending(p.adds() - 1, p.deletes(), p.setAt()));

@@ -26,8 +26,16 @@ public final class PodTemplateHash {
   private PodTemplateHash() {}
 
   public static String compute(PodTemplateSpec template, Integer collisionCount) {
+    return computeOf(template, collisionCount);
+  }
+
+  /**
+   * The same hash over any object that serialises to JSON (a map, a list or a model object): the
+   * {@code controller-revision-hash} of a ControllerRevision's data uses it too.
+   */
+  public static String computeOf(Object value, Integer collisionCount) {
     int hash = 0x811c9dc5;
-    for (byte b : canonicalJson(template).getBytes(StandardCharsets.UTF_8)) {
+    for (byte b : canonicalJson(value).getBytes(StandardCharsets.UTF_8)) {
       hash = fnvStep(hash, b);
     }
     if (collisionCount != null) {
@@ -66,7 +74,7 @@ public final class PodTemplateHash {
   }
 
   /** JSON with object keys sorted and nulls, empty objects and empty arrays dropped. */
-  static String canonicalJson(Object value) {
+  public static String canonicalJson(Object value) {
     Object tree = value instanceof Map<?, ?> || value instanceof List<?> ? value : JSON.unmarshal(JSON.asJson(value), Map.class);
     Object canonical = canonical(tree);
     return JSON.asJson(canonical == null ? Map.of() : canonical);

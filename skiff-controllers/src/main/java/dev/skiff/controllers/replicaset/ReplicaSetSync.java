@@ -12,7 +12,6 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
-import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -38,14 +37,14 @@ final class ReplicaSetSync implements Reconciler {
   static final int BURST_REPLICAS = 500;
 
   private final KubernetesClient client;
-  private final SharedIndexInformer<ReplicaSet> replicaSets;
+  private final ReplicatedKind replicaSets;
   private final SharedIndexInformer<Pod> pods;
   private final Expectations expectations;
   private final EventRecorder events;
   private final ControllerRefClaim<Pod> claim;
   private final InstantSource clock;
 
-  ReplicaSetSync(KubernetesClient client, SharedIndexInformer<ReplicaSet> replicaSets, SharedIndexInformer<Pod> pods,
+  ReplicaSetSync(KubernetesClient client, ReplicatedKind replicaSets, SharedIndexInformer<Pod> pods,
       Expectations expectations, EventRecorder events, ControllerRefClaim<Pod> claim, InstantSource clock) {
     this.client = client;
     this.replicaSets = replicaSets;
@@ -58,7 +57,7 @@ final class ReplicaSetSync implements Reconciler {
 
   @Override
   public Result reconcile(ObjectKey key) throws Exception {
-    ReplicaSet rs = replicaSets.getIndexer().getByKey(key.cacheKey());
+    ReplicaSet rs = replicaSets.cached(key.namespace(), key.name());
     if (rs == null) {
       expectations.delete(key);
       return Result.done();
@@ -91,8 +90,7 @@ final class ReplicaSetSync implements Reconciler {
   }
 
   private boolean canAdopt(ReplicaSet rs) {
-    ReplicaSet fresh = client.apps().replicaSets().inNamespace(rs.getMetadata().getNamespace())
-        .withName(rs.getMetadata().getName()).get();
+    ReplicaSet fresh = replicaSets.fresh(rs.getMetadata().getNamespace(), rs.getMetadata().getName()).orElse(null);
     return fresh != null && Objects.equals(fresh.getMetadata().getUid(), rs.getMetadata().getUid())
         && fresh.getMetadata().getDeletionTimestamp() == null;
   }
@@ -151,7 +149,7 @@ final class ReplicaSetSync implements Reconciler {
   private List<Pod> relatedPods(ReplicaSet rs) {
     String ns = rs.getMetadata().getNamespace();
     var owner = OwnerReferences.controllerOf(rs);
-    Set<String> rsUids = replicaSets.getIndexer().byIndex(SharedInformers.BY_NAMESPACE, ns).stream()
+    Set<String> rsUids = replicaSets.cachedIn(ns).stream()
         .filter(other -> other.getMetadata().getUid().equals(rs.getMetadata().getUid())
             || (owner.isPresent() && OwnerReferences.controllerOf(other).map(o -> o.getUid().equals(owner.get().getUid()))
                 .orElse(false)))
@@ -196,25 +194,9 @@ final class ReplicaSetSync implements Reconciler {
     }
   }
 
-  /** Writes the status when it changed, once more on a conflict with a fresh copy, as upstream. */
+  /** Writes the status when it changed. */
   private ReplicaSet updateStatus(ReplicaSet rs, ReplicaSetStatus status) {
-    if (ReplicaSetStatuses.same(rs.getStatus(), status)) {
-      return rs;
-    }
-    var api = client.apps().replicaSets().inNamespace(rs.getMetadata().getNamespace());
-    ReplicaSet copy = new ReplicaSetBuilder(rs).withStatus(status).build();
-    try {
-      return api.resource(copy).updateStatus();
-    } catch (KubernetesClientException e) {
-      if (e.getCode() != 409) {
-        throw e;
-      }
-      ReplicaSet fresh = api.withName(rs.getMetadata().getName()).get();
-      if (fresh == null || !fresh.getMetadata().getUid().equals(rs.getMetadata().getUid())) {
-        return rs;
-      }
-      return api.resource(new ReplicaSetBuilder(fresh).withStatus(status).build()).updateStatus();
-    }
+    return ReplicaSetStatuses.same(rs.getStatus(), status) ? rs : replicaSets.updateStatus(rs, status);
   }
 
   static int replicas(ReplicaSet rs) {

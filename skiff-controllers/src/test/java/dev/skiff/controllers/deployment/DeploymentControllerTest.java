@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.skiff.controllers.base.OwnerReferences;
-import dev.skiff.controllers.deployment.DeploymentControllerTest.Kubelet;
 import dev.skiff.controllers.replicaset.ReplicaSetController;
+import dev.skiff.controllers.testing.Kubelet;
 import dev.skiff.controllers.testing.TestCluster;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -50,39 +49,8 @@ class DeploymentControllerTest {
     }
   }
 
-  /** Plays the kubelet: marks one not-ready pod ready every {@code interval}, until stopped. */
-  static final class Kubelet implements AutoCloseable {
-    private final AtomicBoolean running = new AtomicBoolean(true);
-    private final Thread thread;
-
-    Kubelet(String namespace, Duration interval) {
-      thread = Thread.ofVirtual().name("test-kubelet").start(() -> {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(200);
-        while (running.get() && System.nanoTime() < deadline) {
-          for (Pod p : cluster.client.pods().inNamespace(namespace).list().getItems()) {
-            if (p.getMetadata().getDeletionTimestamp() == null && !ready(p) && cluster.markReady(p)) {
-              break;
-            }
-          }
-          try {
-            Thread.sleep(interval.toMillis());
-          } catch (InterruptedException e) {
-            return;
-          }
-        }
-      });
-    }
-
-    @Override
-    public void close() throws InterruptedException {
-      running.set(false);
-      thread.join(5_000);
-    }
-  }
-
   static boolean ready(Pod p) {
-    return p.getStatus() != null && p.getStatus().getConditions() != null && p.getStatus().getConditions().stream()
-        .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+    return Kubelet.ready(p);
   }
 
   static List<ReplicaSet> replicaSetsOf(Deployment d) {
@@ -141,7 +109,7 @@ class DeploymentControllerTest {
   @Test
   void rollsOutRollsBackAndScales() throws Exception {
     Deployment d = cluster.client.apps().deployments().inNamespace(NS).resource(deployment("web", 5)).create();
-    try (Kubelet kubelet = new Kubelet(NS, Duration.ofMillis(100))) {
+    try (Kubelet kubelet = new Kubelet(cluster, NS, Duration.ofMillis(100))) {
       await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(replicaSetsOf(d)).hasSize(1));
       ReplicaSet first = replicaSetsOf(d).getFirst();
       String hash = first.getMetadata().getLabels().get(PodTemplateHash.LABEL);
@@ -203,7 +171,7 @@ class DeploymentControllerTest {
     Deployment spec = deployment("batch", 3);
     spec.getSpec().setStrategy(new io.fabric8.kubernetes.api.model.apps.DeploymentStrategyBuilder().withType("Recreate").build());
     Deployment d = cluster.client.apps().deployments().inNamespace(NS).resource(spec).create();
-    try (Kubelet kubelet = new Kubelet(NS, Duration.ofMillis(50))) {
+    try (Kubelet kubelet = new Kubelet(cluster, NS, Duration.ofMillis(50))) {
       watchRollout(d, 3, 3, 3);
       cluster.kubectl.run("-n", NS, "set", "image", "deployment/batch", "c=busybox:2").assertOk();
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -243,7 +211,7 @@ class DeploymentControllerTest {
   @Test
   void pausedDeploymentDoesNotRollOutUntilResumed() throws Exception {
     Deployment d = cluster.client.apps().deployments().inNamespace(NS).resource(deployment("paused", 2)).create();
-    try (Kubelet kubelet = new Kubelet(NS, Duration.ofMillis(50))) {
+    try (Kubelet kubelet = new Kubelet(cluster, NS, Duration.ofMillis(50))) {
       watchRollout(d, 2, 2, 2);
       cluster.kubectl.run("-n", NS, "rollout", "pause", "deployment/paused").assertOk();
       cluster.kubectl.run("-n", NS, "set", "image", "deployment/paused", "c=busybox:2").assertOk();
