@@ -1,32 +1,24 @@
 package dev.skiff.e2e;
 
 import dev.skiff.testkit.Kubectl;
+import dev.skiff.testkit.SkiffServerProcess;
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A real {@code skiff server} process started from the fat jar, as a user would start it, on a
- * free loopback port. Stopped with SIGTERM (then SIGKILL after 15 s) by its own PID.
+ * loopback port: testkit's {@link SkiffServerProcess} with the e2e module's jar and defaults.
  */
 final class SkiffServer implements AutoCloseable {
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
 
-  private final Process process;
-  private final Path dataDir;
-  private final Path log;
-  private final int port;
+  private final SkiffServerProcess process;
 
-  private SkiffServer(Process process, Path dataDir, Path log, int port) {
+  private SkiffServer(SkiffServerProcess process) {
     this.process = process;
-    this.dataDir = dataDir;
-    this.log = log;
-    this.port = port;
   }
 
   /** Starts {@code skiff server --disable-agent} on {@code dataDir} and waits for /readyz. */
@@ -45,99 +37,38 @@ final class SkiffServer implements AutoCloseable {
     return launch(dataDir, freePort(), List.of());
   }
 
-  private static SkiffServer launch(Path dataDir, int port, List<String> extraArgs)
-      throws IOException {
+  private static SkiffServer launch(Path dataDir, int port, List<String> args) throws IOException {
     Path jar = Path.of(System.getProperty("skiff.jar", "../skiff-cli/target/skiff.jar"));
-    if (!Files.isRegularFile(jar)) {
-      throw new IllegalStateException(jar + " is missing: run 'mvn package' first");
+    try {
+      return new SkiffServer(SkiffServerProcess.start(jar, dataDir, port, args, READY_TIMEOUT));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while starting skiff server", e);
     }
-    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    List<String> command = new ArrayList<>(List.of(java.toString(),
-        "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
-        "-jar", jar.toString(), "server", "--data-dir", dataDir.toString(),
-        "--https-listen-port", Integer.toString(port), "--bind-address", "127.0.0.1"));
-    command.addAll(extraArgs);
-    Files.createDirectories(dataDir);
-    Path log = Files.createTempFile(dataDir.getParent(), "skiff-server-", ".log");
-    Process process = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(log.toFile()).start();
-    SkiffServer server = new SkiffServer(process, dataDir, log, port);
-    server.awaitReady();
-    return server;
+  }
+
+  static int freePort() throws IOException {
+    return SkiffServerProcess.freePort();
   }
 
   Path kubeconfig() {
-    return dataDir.resolve("kubeconfig.yaml");
+    return process.kubeconfig();
   }
 
   Kubectl kubectl() {
-    return new Kubectl(kubeconfig());
+    return process.kubectl();
   }
 
   String url() {
-    return "https://127.0.0.1:" + port;
+    return process.url();
   }
 
   int port() {
-    return port;
-  }
-
-  String log() {
-    try {
-      return Files.readString(log);
-    } catch (IOException e) {
-      return "(no log: " + e + ")";
-    }
-  }
-
-  private void awaitReady() {
-    long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) {
-        throw new IllegalStateException("skiff server exited with " + process.exitValue()
-            + ":\n" + log());
-      }
-      if (Files.exists(kubeconfig())
-          && kubectl().run("get", "--raw", "/readyz").stdout().strip().equals("ok")) {
-        return;
-      }
-      sleep(Duration.ofMillis(100));
-    }
-    close();
-    throw new IllegalStateException("skiff server not ready within " + READY_TIMEOUT + ":\n"
-        + log());
+    return process.port();
   }
 
   @Override
   public void close() {
-    process.destroy();
-    try {
-      if (!process.waitFor(15, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        process.waitFor(10, TimeUnit.SECONDS);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      process.destroyForcibly();
-    }
-  }
-
-  int exitCode() {
-    return process.exitValue();
-  }
-
-  static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
-
-  private static void sleep(Duration d) {
-    try {
-      Thread.sleep(d);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
-    }
+    process.close();
   }
 }

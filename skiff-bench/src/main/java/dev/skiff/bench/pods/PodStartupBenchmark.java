@@ -1,0 +1,150 @@
+package dev.skiff.bench.pods;
+
+import dev.skiff.bench.Latency;
+import dev.skiff.bench.LatencyRecorder;
+import dev.skiff.testkit.SkiffServerProcess;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Issue 5's benchmark, as root on a machine with containerd, runc and the CNI plugins: the CRI floor
+ * (pods straight through containerd), then a real {@code skiff server} with its node agent: time
+ * from launch to the node Ready, the whole process tree's memory with no pods, and pod start-up
+ * latency of one Deployment's pods (upstream's SLI: creation until all containers started,
+ * observed via watch).
+ *
+ * <p>Usage: {@code bin/bench pods [--pods N]} (default 30).
+ */
+public final class PodStartupBenchmark {
+  private record Row(String what, String result) {}
+
+  public static void main(String[] args) throws Exception {
+    int pods = 30;
+    for (int i = 0; i < args.length - 1; i++) {
+      if (args[i].equals("--pods")) {
+        pods = Integer.parseInt(args[i + 1]);
+      }
+    }
+    if (new com.sun.security.auth.module.UnixSystem().getUid() != 0) {
+      throw new IllegalStateException("run as root: this benchmark runs real containers");
+    }
+    Path jar = Path.of(System.getProperty("skiff.jar", "skiff-cli/target/skiff.jar"));
+    Path root = Files.createTempDirectory("skiff-bench-pods");
+    List<Row> rows = new ArrayList<>();
+    try {
+      progress("CRI floor: " + pods + " pods straight through containerd");
+      Latency floor = CriFloor.measure(Files.createDirectories(root.resolve("floor")), pods);
+      rows.add(new Row("CRI floor: RunPodSandbox + CreateContainer + StartContainer, " + pods + " pods at once",
+          latency(floor)));
+      Latency sli = serverRun(jar, root.resolve("server"), pods, rows);
+      rows.add(new Row("ratio of p99 to the CRI floor's p99",
+          String.format(Locale.ROOT, "%.2f", sli.p99Millis() / floor.p99Millis())));
+    } finally {
+      deleteTree(root);
+    }
+    System.out.printf("%n## Pod start-up benchmark, %s%n%n", Instant.now());
+    System.out.printf("Machine: %d cores; JVM %s; embedded storage; one node (this host)%n%n",
+        Runtime.getRuntime().availableProcessors(), Runtime.version());
+    System.out.println("| what | result |");
+    System.out.println("|---|---|");
+    rows.forEach(r -> System.out.printf("| %s | %s |%n", r.what(), r.result()));
+  }
+
+  private static Latency serverRun(Path jar, Path dataDir, int pods, List<Row> rows) throws Exception {
+    progress("starting skiff server with its node agent");
+    long launch = System.nanoTime();
+    try (SkiffServerProcess server = SkiffServerProcess.start(jar, dataDir, List.of(), Duration.ofMinutes(3));
+        KubernetesClient client = new KubernetesClientBuilder()
+            .withConfig(Config.fromKubeconfig(Files.readString(server.kubeconfig()))).build()) {
+      awaitNodeReady(client, Duration.ofMinutes(3));
+      long readyMillis = (System.nanoTime() - launch) / 1_000_000;
+      rows.add(new Row("skiff server launch to /readyz", server.readyMillis() + " ms"));
+      rows.add(new Row("skiff server launch to the node Ready", readyMillis + " ms"));
+      Thread.sleep(10_000);
+      rows.add(new Row("memory of the whole process tree, node Ready, no pods (RSS, 10 s after Ready)",
+          server.treeRssKiB() / 1024 + " MiB"));
+      client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("bench").endMetadata().build())
+          .create();
+      progress("a Deployment of " + pods + " pods");
+      LatencyRecorder latency = new LatencyRecorder(pods);
+      long created;
+      try (PodStartWatch watch = new PodStartWatch(client, "bench", pods)) {
+        created = System.nanoTime();
+        client.apps().deployments().inNamespace("bench").resource(new DeploymentBuilder()
+            .withNewMetadata().withName("sleepers").endMetadata()
+            .withNewSpec().withReplicas(pods).withNewSelector().addToMatchLabels("app", "sleepers").endSelector()
+            .withNewTemplate().withNewMetadata().addToLabels("app", "sleepers").endMetadata()
+            .withNewSpec().withTerminationGracePeriodSeconds(1L).addNewContainer().withName("main")
+            .withImage("docker.io/skiff/busybox:1.35").withCommand("sleep", "3600").endContainer().endSpec()
+            .endTemplate().endSpec().build()).create();
+        if (!watch.await(300)) {
+          throw new IllegalStateException("only " + watch.startedCount() + " of " + pods + " pods started in 5 min");
+        }
+        long last = 0;
+        for (Map.Entry<String, PodStartWatch.Times> e : watch.times().entrySet()) {
+          latency.record(e.getValue().startedNanos() - e.getValue().seenNanos());
+          last = Math.max(last, e.getValue().startedNanos());
+        }
+        rows.add(new Row("Deployment created to its last pod started", (last - created) / 1_000_000 + " ms"));
+      }
+      Latency sli = Latency.of(latency);
+      rows.add(new Row("pod start-up latency (SLI), " + pods + " pods of one Deployment", latency(sli)));
+      progress("cleaning up");
+      client.apps().deployments().inNamespace("bench").withName("sleepers").delete();
+      long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+      while (!client.pods().inNamespace("bench").list().getItems().isEmpty() && System.nanoTime() < deadline) {
+        Thread.sleep(500);
+      }
+      return sli;
+    } finally {
+      // what the node agent set up on this host, as the e2e test leaves it
+      new ProcessBuilder("ip", "link", "delete", "skiff0").redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
+    }
+  }
+
+  private static void awaitNodeReady(KubernetesClient client, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      for (Node n : client.nodes().list().getItems()) {
+        if (n.getStatus() != null && n.getStatus().getConditions() != null && n.getStatus().getConditions().stream()
+            .anyMatch(c -> c.getType().equals("Ready") && c.getStatus().equals("True"))) {
+          return;
+        }
+      }
+      Thread.sleep(50);
+    }
+    throw new IllegalStateException("no node became Ready within " + timeout);
+  }
+
+  private static String latency(Latency l) {
+    return String.format(Locale.ROOT, "p50 **%.0f ms**, p99 **%.0f ms**, max %.0f ms (%d pods)",
+        l.p50Millis(), l.p99Millis(), l.maxMillis(), l.samples());
+  }
+
+  private static void progress(String step) {
+    System.err.printf("[pods] %s%n", step);
+  }
+
+  private static void deleteTree(Path root) throws java.io.IOException {
+    try (Stream<Path> files = Files.walk(root)) {
+      for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}
