@@ -5,6 +5,8 @@ import dev.skiff.kubelet.Ticker;
 import dev.skiff.kubelet.cri.ContainerSummary;
 import dev.skiff.kubelet.cri.CriConnection;
 import dev.skiff.kubelet.cri.SandboxSummary;
+import dev.skiff.kubelet.prober.ProbeResult;
+import dev.skiff.kubelet.prober.Prober;
 import dev.skiff.kubelet.status.PodStatusWriter;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -36,6 +38,7 @@ public final class PodWorkers implements AutoCloseable {
   private final KubeletConfig config;
   private final CriConnection cri;
   private final PodSyncer syncer;
+  private final Prober prober;
   private final SharedIndexInformer<Pod> informer;
   private final Map<String, PodWorker> workers = new ConcurrentHashMap<>();
   private final Map<String, String> fingerprints = new HashMap<>();
@@ -47,7 +50,13 @@ public final class PodWorkers implements AutoCloseable {
       String nodeIp) {
     this.config = Objects.requireNonNull(config, "config");
     this.cri = Objects.requireNonNull(cri, "cri");
-    this.syncer = new PodSyncer(client, config, cri, statuses, nodeIp);
+    PodEvents events = new PodEvents(client, config.nodeName());
+    this.prober = new Prober(cri, this::wakeWorker, (pod, container, kind, result, detail) -> {
+      if (result == ProbeResult.FAILURE) {
+        events.warning(pod, container, "Unhealthy", kind.display() + " probe failed: " + detail);
+      }
+    });
+    this.syncer = new PodSyncer(client, config, cri, statuses, nodeIp, prober, events);
     this.informer = client.pods().inAnyNamespace()
         .withField("spec.nodeName", config.nodeName())
         .inform(new ResourceEventHandler<>() {
@@ -81,6 +90,13 @@ public final class PodWorkers implements AutoCloseable {
     PodWorker worker = workers.get(uid);
     if (worker != null) {
       worker.update(null);
+    }
+  }
+
+  private void wakeWorker(String uid) {
+    PodWorker worker = workers.get(uid);
+    if (worker != null) {
+      worker.wake();
     }
   }
 
@@ -141,5 +157,6 @@ public final class PodWorkers implements AutoCloseable {
     for (PodWorker w : all) {
       w.join(Duration.ofSeconds(5));
     }
+    prober.close();
   }
 }
