@@ -160,6 +160,8 @@ class KubeletWorkloadTest {
         .addToData("a", "1").addToData("b", "2").build()).create();
     client.secrets().inNamespace(NS).resource(new SecretBuilder().withNewMetadata().withName("sec").endMetadata()
         .addToStringData("token", "s3cret").addToStringData("other", "x").build()).create();
+    client.services().inNamespace(NS).resource(new io.fabric8.kubernetes.api.model.ServiceBuilder().withNewMetadata()
+        .withName("web-svc").endMetadata().withNewSpec().addNewPort().withPort(80).endPort().endSpec().build()).create();
     Path hostDir = tmp.resolve("hostdir");
     List<Volume> volumes = List.of(
         new VolumeBuilder().withName("cm").withNewConfigMap().withName("cm").endConfigMap().build(),
@@ -193,6 +195,8 @@ class KubeletWorkloadTest {
         "cat /etc/resolv.conf > /out/resolv", "echo in-sub > /sub/f",
         "(touch /cm/new 2>/dev/null && echo rw || echo ro) > /out/cmro", "echo from-pod > /host/from-pod.txt",
         "cat /sys/fs/cgroup/cpu/cpu.shares > /out/shares", "cat /sys/fs/cgroup/cpu/cpu.cfs_quota_us > /out/quota",
+        "env | grep -E '^(WEB_SVC|KUBERNETES)_SERVICE_(HOST|PORT)=' | sort > /out/svcenv",
+        "grep ' /secret ' /proc/mounts > /out/secmount",
         "touch /out/done", "sleep 3600"))
         .addNewEnvFrom().withPrefix("S_").withNewSecretRef().withName("sec").endSecretRef().endEnvFrom()
         .addNewVolumeMount().withName("shared").withMountPath("/out").endVolumeMount()
@@ -234,6 +238,9 @@ class KubeletWorkloadTest {
     assertThat(fetch(ip, "shared/quota").strip()).isEqualTo("50000");
     assertThat(fetch(ip, "shared/resolv")).contains("nameserver 10.43.0.10")
         .contains("search " + NS + ".svc.cluster.local svc.cluster.local cluster.local").contains("options ndots:5");
+    assertThat(fetch(ip, "shared/svcenv").lines().toList()).contains("KUBERNETES_SERVICE_HOST=10.43.0.1",
+        "KUBERNETES_SERVICE_PORT=443", "WEB_SVC_SERVICE_PORT=80").anyMatch(l -> l.startsWith("WEB_SVC_SERVICE_HOST=10.43."));
+    assertThat(fetch(ip, "shared/secmount")).as("secrets stay in memory").startsWith("tmpfs /secret tmpfs");
     Path volumeRoot = node.config.dataDir().resolve("pods").resolve(uid).resolve("volumes");
     assertThat(volumeRoot.resolve("kubernetes.io~configmap/cm/..data")).isSymbolicLink();
 

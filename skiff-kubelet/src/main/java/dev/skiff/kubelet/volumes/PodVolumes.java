@@ -67,10 +67,9 @@ public final class PodVolumes {
     if (v.getEmptyDir() != null) {
       Path dir = volumeDir(pod, "kubernetes.io~empty-dir", v.getName());
       Files.createDirectories(dir);
-      if ("Memory".equals(v.getEmptyDir().getMedium()) && !MountTable.isMountPoint(dir)) {
+      if ("Memory".equals(v.getEmptyDir().getMedium())) {
         var limit = v.getEmptyDir().getSizeLimit();
-        String options = limit == null ? "mode=0777" : "mode=0777,size=" + limit.getNumericalAmount().longValue();
-        mount(List.of("mount", "-t", "tmpfs", "-o", options, "tmpfs", dir.toString()));
+        tmpfs(dir, limit == null ? "mode=0777" : "mode=0777,size=" + limit.getNumericalAmount().longValue());
       }
       Files.setPosixFilePermissions(dir, AtomicWriter.permissions(0777));
       return new VolumePath(dir, false);
@@ -99,6 +98,10 @@ public final class PodVolumes {
       throw new VolumeError("volume " + v.getName() + ": this kind of volume is not supported by Skiff's kubelet");
     }
     Path dir = volumeDir(pod, plugin, v.getName());
+    if (v.getSecret() != null || v.getProjected() != null) {
+      // as upstream: secrets live in memory only, never on the node's disk
+      tmpfs(dir, "mode=0755");
+    }
     if (new AtomicWriter(dir).write(files)) {
       LOG.info("pod {}/{}: volume {} written ({} files)", pod.getMetadata().getNamespace(),
           pod.getMetadata().getName(), v.getName(), files.size());
@@ -177,6 +180,14 @@ public final class PodVolumes {
 
   private static int mode(Integer mode) {
     return mode == null ? VolumeProjection.DEFAULT_MODE : mode;
+  }
+
+  /** Mounts a tmpfs on {@code dir} (made if missing) unless one is there already. */
+  private static void tmpfs(Path dir, String options) throws IOException {
+    Files.createDirectories(dir);
+    if (!MountTable.isMountPoint(dir)) {
+      mount(List.of("mount", "-t", "tmpfs", "-o", options, "tmpfs", dir.toString()));
+    }
   }
 
   private static void mount(List<String> command) throws IOException {
