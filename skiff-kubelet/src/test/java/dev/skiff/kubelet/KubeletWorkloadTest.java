@@ -55,6 +55,7 @@ class KubeletWorkloadTest {
   private static final String NS = "kl2";
   private static final String PRELOADED = "docker.io/skiff/preloaded:1";
   private static final String IMPORTED = "docker.io/skiff/imported:2";
+  private static final String ORPHAN = "0b5e55ed-0000-4000-8000-000000000001";
 
   @TempDir static Path tmp;
   static TestNode node;
@@ -69,6 +70,8 @@ class KubeletWorkloadTest {
       Path images = tmp.resolve("node/images");
       Files.createDirectories(images);
       writeImage(images.resolve("preloaded.tar"), PRELOADED, "MARK=preloaded");
+      // the volumes of a pod that went while the kubelet was down
+      Files.createDirectories(tmp.resolve("node/pods/" + ORPHAN + "/volumes/kubernetes.io~empty-dir/scratch"));
     });
   }
 
@@ -98,6 +101,8 @@ class KubeletWorkloadTest {
         .withReadinessProbe(new ProbeBuilder().withNewHttpGet().withPath("/missing").withPort(new IntOrString(8081))
             .endHttpGet().withPeriodSeconds(1).build())
         .build();
+    Container neverUp = container("stuck", "sleep 3600")
+        .withStartupProbe(exec(List.of("cat", "/tmp/never"), 1, 2)).build();
     Container slow = container("slow", "sleep 5; touch /tmp/started; sleep 3600")
         .withStartupProbe(exec(List.of("cat", "/tmp/started"), 1, 30))
         .withReadinessProbe(exec(List.of("true"), 1, 1)).build();
@@ -111,7 +116,8 @@ class KubeletWorkloadTest {
           }
         })) {
       for (Pod p : List.of(pod("liveness", List.of(dying)), pod("toggle", List.of(flip)),
-          pod("web", List.of(good, bad)), pod("startup", List.of(slow)))) {
+          pod("web", List.of(good, bad)), pod("startup", List.of(slow)),
+          pod("nostart", List.of(neverUp)))) {
         client.pods().inNamespace(NS).resource(p).create();
       }
 
@@ -150,6 +156,13 @@ class KubeletWorkloadTest {
       assertThat(slowStates.getFirst()).isEqualTo("started=false,ready=false");
       assertThat(condition(get("startup"), "Ready")).isEqualTo("True");
       assertThat(status(get("web"), "good").orElseThrow().getRestartCount()).isZero();
+
+      // a startup probe that never passes kills the container like a liveness failure
+      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
+          .until(() -> get("nostart"), p -> status(p, "stuck").map(s -> s.getRestartCount() >= 1).orElse(false));
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(events("nostart"))
+          .extracting(Event::getMessage).anyMatch(m -> m.startsWith("Startup probe failed:"))
+          .anyMatch(m -> m.equals("Container stuck failed startup probe, will be restarted")));
     }
   }
 
@@ -294,6 +307,11 @@ class KubeletWorkloadTest {
   }
 
   /** An image of its own (its env differs, so its ID differs from the busybox image's). */
+  @Test
+  void volumesOfPodsThatWentWhileTheKubeletWasDownAreRemoved() {
+    await().atMost(Duration.ofSeconds(20)).until(() -> !Files.exists(node.config.dataDir().resolve("pods/" + ORPHAN)));
+  }
+
   private static void writeImage(Path target, String reference, String env) throws Exception {
     var images = BusyboxImages.debian();
     OciLayoutWriter.write(target, List.of(new OciImage(List.of(reference), List.of(images.rootfsLayer()),

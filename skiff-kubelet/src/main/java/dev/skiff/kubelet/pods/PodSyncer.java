@@ -79,10 +79,10 @@ final class PodSyncer {
   private final PodEvents events;
 
   PodSyncer(KubernetesClient client, KubeletConfig config, CriConnection cri, PodStatusWriter statuses, String nodeIp,
-      Prober prober, PodEvents events) {
+      Prober prober, PodVolumes volumes, PodEvents events) {
     this.prober = Objects.requireNonNull(prober, "prober");
     this.events = Objects.requireNonNull(events, "events");
-    this.volumes = new PodVolumes(client, config.dataDir().resolve("pods"));
+    this.volumes = Objects.requireNonNull(volumes, "volumes");
     this.client = Objects.requireNonNull(client, "client");
     this.config = Objects.requireNonNull(config, "config");
     this.cri = Objects.requireNonNull(cri, "cri");

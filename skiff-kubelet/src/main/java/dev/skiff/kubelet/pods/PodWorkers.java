@@ -8,6 +8,7 @@ import dev.skiff.kubelet.cri.SandboxSummary;
 import dev.skiff.kubelet.prober.ProbeResult;
 import dev.skiff.kubelet.prober.Prober;
 import dev.skiff.kubelet.status.PodStatusWriter;
+import dev.skiff.kubelet.volumes.PodVolumes;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
@@ -39,6 +40,7 @@ public final class PodWorkers implements AutoCloseable {
   private final CriConnection cri;
   private final PodSyncer syncer;
   private final Prober prober;
+  private final PodVolumes volumes;
   private final SharedIndexInformer<Pod> informer;
   private final Map<String, PodWorker> workers = new ConcurrentHashMap<>();
   private final Map<String, String> fingerprints = new HashMap<>();
@@ -56,7 +58,8 @@ public final class PodWorkers implements AutoCloseable {
         events.warning(pod, container, "Unhealthy", kind.display() + " probe failed: " + detail);
       }
     });
-    this.syncer = new PodSyncer(client, config, cri, statuses, nodeIp, prober, events);
+    this.volumes = new PodVolumes(client, config.dataDir().resolve("pods"));
+    this.syncer = new PodSyncer(client, config, cri, statuses, nodeIp, prober, volumes, events);
     this.informer = client.pods().inAnyNamespace()
         .withField("spec.nodeName", config.nodeName())
         .inform(new ResourceEventHandler<>() {
@@ -141,6 +144,15 @@ public final class PodWorkers implements AutoCloseable {
       }
     }
     fingerprints.keySet().retainAll(now.keySet());
+    if (synced) {
+      // volumes of pods that went while the kubelet was away and left nothing in the runtime
+      for (String uid : volumes.podsWithVolumes()) {
+        if (!now.containsKey(uid) && !workers.containsKey(uid) && !informerHolds(uid)) {
+          LOG.info("pod {} is gone: removing the volumes it left", uid);
+          volumes.tearDown(uid);
+        }
+      }
+    }
   }
 
   private boolean informerHolds(String uid) {

@@ -157,6 +157,28 @@ public final class PodVolumes {
         v.getConfigMap() != null || v.getSecret() != null || v.getDownwardAPI() != null || v.getProjected() != null);
   }
 
+  /**
+   * The UIDs of the pods that have volumes on this node (directories {@code <podsDir>/<uid>/volumes};
+   * the log directories, {@code <ns>_<name>_<uid>}, are not among them).
+   */
+  public java.util.Set<String> podsWithVolumes() {
+    java.util.Set<String> uids = new java.util.HashSet<>();
+    if (!Files.isDirectory(podsDir)) {
+      return uids;
+    }
+    try (var entries = Files.newDirectoryStream(podsDir)) {
+      for (Path p : entries) {
+        String name = p.getFileName().toString();
+        if (!name.contains("_") && Files.isDirectory(p.resolve("volumes"))) {
+          uids.add(name);
+        }
+      }
+    } catch (IOException e) {
+      LOG.warn("listing {} failed: {}", podsDir, e.toString());
+    }
+    return uids;
+  }
+
   /** Unmounts and removes every volume of the pod with {@code uid}; idempotent. */
   public void tearDown(String uid) {
     Path root = podsDir.resolve(uid);
