@@ -55,6 +55,7 @@ class KubeletWorkloadTest {
   private static final String NS = "kl2";
   private static final String PRELOADED = "docker.io/skiff/preloaded:1";
   private static final String IMPORTED = "docker.io/skiff/imported:2";
+  private static final String DOCKER_FORMAT = "docker.io/skiff/dockerformat:3";
   private static final String ORPHAN = "0b5e55ed-0000-4000-8000-000000000001";
 
   @TempDir static Path tmp;
@@ -297,6 +298,11 @@ class KubeletWorkloadTest {
     List<String> names = images.add(archive, NodeImages.supervisedSocket(node.config.dataDir()));
     assertThat(names).contains(IMPORTED);
     assertThat(images.directory().resolve("imported.tar")).as("kept for the next start").exists();
+    // the `docker save` format imports the same way
+    Path docker = tmp.resolve("docker-save.tar");
+    writeDockerArchive(docker, DOCKER_FORMAT);
+    assertThat(images.add(docker, NodeImages.supervisedSocket(node.config.dataDir()))).contains(DOCKER_FORMAT);
+    assertThat(node.kubelet.cri().images().imageStatus(DOCKER_FORMAT)).isPresent();
     Container c = new ContainerBuilder().withName("c").withImage(IMPORTED).withImagePullPolicy("Never")
         .withCommand("sh", "-c", "test \"$MARK\" = imported").build();
     Pod pod = new PodBuilder(pod("imported", List.of(c))).editSpec().withRestartPolicy("Never").endSpec().build();
@@ -317,6 +323,24 @@ class KubeletWorkloadTest {
     OciLayoutWriter.write(target, List.of(new OciImage(List.of(reference), List.of(images.rootfsLayer()),
         new ImageConfig(List.of(), List.of("sh"), List.of(ImageConfig.DEFAULT_PATH, env), "/"))),
         OciLayoutWriter.hostArchitecture());
+  }
+
+  /** A {@code docker save} archive: manifest.json, the config, one layer tar. */
+  private static void writeDockerArchive(Path target, String reference) throws Exception {
+    byte[] layer = BusyboxImages.debian().rootfsLayer();
+    String diffId = "sha256:" + java.util.HexFormat.of().formatHex(
+        java.security.MessageDigest.getInstance("SHA-256").digest(layer));
+    String config = ("{\"architecture\":\"%s\",\"os\":\"linux\",\"config\":{\"Env\":[\"%s\",\"MARK=docker\"],"
+        + "\"Cmd\":[\"sh\"]},\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"%s\"]}}")
+        .formatted(OciLayoutWriter.hostArchitecture(), ImageConfig.DEFAULT_PATH, diffId);
+    String manifest = "[{\"Config\":\"config.json\",\"RepoTags\":[\"" + reference
+        + "\"],\"Layers\":[\"layer/layer.tar\"]}]";
+    try (var out = Files.newOutputStream(target); var tar = new dev.skiff.kubelet.image.TarArchiveWriter(out)) {
+      tar.file("manifest.json", 0644, manifest.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      tar.file("config.json", 0644, config.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      tar.directory("layer", 0755);
+      tar.file("layer/layer.tar", 0644, layer);
+    }
   }
 
   private static ContainerBuilder container(String name, String script) {
