@@ -206,7 +206,7 @@ class KubeletWorkloadTest {
     Container writer = container("writer", String.join("; ",
         "echo \"$S_token\" > /out/envfrom", "stat -L -c %a /secret/tok/token > /out/secmode",
         "ls /secret > /out/seckeys", "grep ' /mem ' /proc/mounts > /out/memmount",
-        "cat /etc/resolv.conf > /out/resolv", "echo in-sub > /sub/f",
+        "cat /etc/resolv.conf > /out/resolv", "echo in-sub > /sub/f", "cat /sub2/f > /out/sub2",
         "(touch /cm/new 2>/dev/null && echo rw || echo ro) > /out/cmro", "echo from-pod > /host/from-pod.txt",
         "cat /sys/fs/cgroup/cpu/cpu.shares > /out/shares", "cat /sys/fs/cgroup/cpu/cpu.cfs_quota_us > /out/quota",
         "env | grep -E '^(WEB_SVC|KUBERNETES)_SERVICE_(HOST|PORT)=' | sort > /out/svcenv",
@@ -214,7 +214,9 @@ class KubeletWorkloadTest {
         "touch /out/done", "sleep 3600"))
         .addNewEnvFrom().withPrefix("S_").withNewSecretRef().withName("sec").endSecretRef().endEnvFrom()
         .addNewVolumeMount().withName("shared").withMountPath("/out").endVolumeMount()
-        .addNewVolumeMount().withName("shared").withMountPath("/sub").withSubPath("sub").endVolumeMount()
+        .addNewVolumeMount().withName("shared").withMountPath("/sub").withSubPathExpr("$(SUBDIR)").endVolumeMount()
+        .addNewEnv().withName("SUBDIR").withValue("sub").endEnv()
+        .addNewVolumeMount().withName("shared").withMountPath("/sub2").withSubPath("sub").endVolumeMount()
         .addNewVolumeMount().withName("sec").withMountPath("/secret").endVolumeMount()
         .addNewVolumeMount().withName("mem").withMountPath("/mem").endVolumeMount()
         .addNewVolumeMount().withName("cm").withMountPath("/cm").endVolumeMount()
@@ -247,7 +249,8 @@ class KubeletWorkloadTest {
     assertThat(fetch(ip, "shared/seckeys").strip()).as("only the listed item").isEqualTo("tok");
     assertThat(fetch(ip, "shared/memmount")).startsWith("tmpfs /mem tmpfs").contains("size=8192k");
     assertThat(fetch(ip, "shared/cmro").strip()).isEqualTo("ro");
-    assertThat(fetch(ip, "shared/sub/f").strip()).as("written through the subPath mount").isEqualTo("in-sub");
+    assertThat(fetch(ip, "shared/sub/f").strip()).as("written through the subPathExpr mount").isEqualTo("in-sub");
+    assertThat(fetch(ip, "shared/sub2").strip()).as("read through the subPath mount").isEqualTo("in-sub");
     assertThat(fetch(ip, "shared/shares").strip()).isEqualTo("256");
     assertThat(fetch(ip, "shared/quota").strip()).isEqualTo("50000");
     assertThat(fetch(ip, "shared/resolv")).contains("nameserver 10.43.0.10")

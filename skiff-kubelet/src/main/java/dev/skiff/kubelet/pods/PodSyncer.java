@@ -312,7 +312,10 @@ final class PodSyncer {
     PodSandboxSpec sandboxSpec = CriSpecs.sandbox(pod, sandbox.attempt(), logDir);
     List<dev.skiff.kubelet.cri.Mount> mounts;
     try {
-      mounts = PodVolumes.mounts(c, volumePaths.getOrDefault(pod.getMetadata().getUid(), Map.of()));
+      Map<String, String> vars = new HashMap<>();
+      environment.forEach(v -> vars.put(v.name(), v.value()));
+      mounts = PodVolumes.mounts(c, volumePaths.getOrDefault(pod.getMetadata().getUid(), Map.of()),
+          expr -> EnvResolver.expand(expr, vars));
     } catch (VolumeError e) {
       held.put(c.getName(), new ContainerWaiting("CreateContainerConfigError", e.getMessage()));
       return false;

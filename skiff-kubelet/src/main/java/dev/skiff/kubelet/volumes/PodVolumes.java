@@ -115,6 +115,15 @@ public final class PodVolumes {
    * directory when missing), read-only when the volumeMount or the volume kind says so.
    */
   public static List<Mount> mounts(Container container, Map<String, VolumePath> volumes) throws VolumeError {
+    return mounts(container, volumes, java.util.function.UnaryOperator.identity());
+  }
+
+  /**
+   * As {@link #mounts(Container, Map)}, with each subPathExpr expanded by {@code expand} (the
+   * container's {@code $(VAR)} expansion) into its subPath.
+   */
+  public static List<Mount> mounts(Container container, Map<String, VolumePath> volumes,
+      java.util.function.UnaryOperator<String> expand) throws VolumeError {
     List<Mount> mounts = new ArrayList<>();
     for (VolumeMount vm : container.getVolumeMounts() == null ? List.<VolumeMount>of() : container.getVolumeMounts()) {
       VolumePath volume = volumes.get(vm.getName());
@@ -122,7 +131,8 @@ public final class PodVolumes {
         throw new VolumeError("container " + container.getName() + " mounts unknown volume " + vm.getName());
       }
       Path host = volume.path();
-      String subPath = vm.getSubPath();
+      String subPath = vm.getSubPathExpr() != null && !vm.getSubPathExpr().isEmpty()
+          ? expand.apply(vm.getSubPathExpr()) : vm.getSubPath();
       if (subPath != null && !subPath.isEmpty()) {
         Path sub = Path.of(subPath);
         if (sub.isAbsolute() || subPath.equals("..") || subPath.startsWith("../") || subPath.contains("/../")
