@@ -10,11 +10,12 @@ import dev.skiff.kubelet.cri.PodSandboxSpec;
 import dev.skiff.kubelet.cri.SandboxState;
 import dev.skiff.kubelet.cri.SandboxStatus;
 import dev.skiff.kubelet.cri.SandboxSummary;
+import dev.skiff.kubelet.prober.ProbeKind;
+import dev.skiff.kubelet.prober.Prober;
 import dev.skiff.kubelet.status.ContainerWaiting;
 import dev.skiff.kubelet.status.ObservedPod;
 import dev.skiff.kubelet.status.PodStatusGenerator;
 import dev.skiff.kubelet.status.PodStatusWriter;
-import dev.skiff.kubelet.prober.Prober;
 import dev.skiff.kubelet.volumes.PodVolumes;
 import dev.skiff.kubelet.volumes.VolumeError;
 import io.fabric8.kubernetes.api.model.Container;
@@ -141,12 +142,10 @@ final class PodSyncer {
       post(pod, previous, observed, held);
       observed = createSandbox(pod, observed);
     }
-    boolean acted = killUnhealthy(pod, observed);
-    if (acted) {
+    if (killUnhealthy(pod, observed)) {
       observed = inspect(uid);
-      acted = false;
     }
-    acted = startInitContainers(pod, observed, held, now, retries);
+    boolean acted = startInitContainers(pod, observed, held, now, retries);
     if (!acted && initialized(pod, observed)) {
       acted = startContainers(pod, observed, held, now, retries);
     }
@@ -183,18 +182,19 @@ final class PodSyncer {
         LOG.info("pod {}/{}: {}", pod.getMetadata().getNamespace(), pod.getMetadata().getName(),
             unhealthy.get().message());
         events.normal(pod, c, "Killing", unhealthy.get().message());
-        cri.runtime().stopContainer(running.get().id(), Duration.ofSeconds(graceSeconds(pod, c)));
+        var probe = unhealthy.get().kind() == ProbeKind.STARTUP ? c.getStartupProbe() : c.getLivenessProbe();
+        cri.runtime().stopContainer(running.get().id(), Duration.ofSeconds(graceSeconds(pod, probe)));
         killed = true;
       }
     }
     return killed;
   }
 
-  /** A probe's terminationGracePeriodSeconds wins over the pod's. */
-  private static long graceSeconds(Pod pod, Container c) {
-    Long pod_ = pod.getSpec().getTerminationGracePeriodSeconds();
-    Long probe = c.getLivenessProbe() == null ? null : c.getLivenessProbe().getTerminationGracePeriodSeconds();
-    return probe != null ? probe : pod_ != null ? pod_ : DEFAULT_GRACE_SECONDS;
+  /** The failed probe's terminationGracePeriodSeconds wins over the pod's. */
+  private static long graceSeconds(Pod pod, io.fabric8.kubernetes.api.model.Probe probe) {
+    Long podGrace = pod.getSpec().getTerminationGracePeriodSeconds();
+    Long probeGrace = probe == null ? null : probe.getTerminationGracePeriodSeconds();
+    return probeGrace != null ? probeGrace : podGrace != null ? podGrace : DEFAULT_GRACE_SECONDS;
   }
 
   private PodStatus post(Pod pod, PodStatus previous, ObservedPod observed, Map<String, ContainerWaiting> held) {
