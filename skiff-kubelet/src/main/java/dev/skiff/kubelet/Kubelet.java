@@ -71,6 +71,7 @@ public final class Kubelet implements AutoCloseable {
       }
       this.cri = CriConnection.open(socket, Duration.ofMinutes(1));
       owned.push(cri);
+      new dev.skiff.kubelet.image.NodeImages(config.dataDir()).importAll(ImageImporter.forSocket(socket));
       UnreachableRoute.forClusterCidr(config.clusterCidr()).ensure();
       this.nodeStatus = new NodeStatusReporter(client, config, cri);
       owned.push(nodeStatus);

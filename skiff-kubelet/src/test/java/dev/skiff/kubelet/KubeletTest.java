@@ -67,73 +67,27 @@ class KubeletTest {
       + busyboxTag();
 
   @TempDir static Path tmp;
-  static Store store;
+  static TestNode node;
   static ApiServer server;
   static KubernetesClient client;
   static Kubelet kubelet;
   static KubeletConfig config;
-  static HostFootprint footprint;
-  static dev.skiff.kubelet.cni.UnreachableRoute route;
-  static boolean routeExisted;
 
   @BeforeAll
   static void start() throws Exception {
-    assertThat(new com.sun.security.auth.module.UnixSystem().getUid())
-        .as("this test runs containers and must run as root").isZero();
-    footprint = HostFootprint.before("skiff0");
-    route = dev.skiff.kubelet.cni.UnreachableRoute.forClusterCidr(Ipv4Cidr.parse("10.42.0.0/16"));
-    routeExisted = route.present();
-    store = SqliteStore.open(tmp.resolve("state.db"));
-    server = new ApiServer(new ApiServerConfig(tmp.resolve("api"), "127.0.0.1", 0, store, null, null));
-    server.start();
-    client = new KubernetesClientBuilder()
-        .withConfig(Config.fromKubeconfig(Files.readString(server.kubeconfig()))).build();
-    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build()).create();
-    var defaults = KubeletConfig.defaults(tmp.resolve("node"));
-    config = new KubeletConfig(NODE, defaults.dataDir(), defaults.runtime(), defaults.defaultPodCidr(),
-        defaults.clusterCidr(), Optional.of("127.0.0.1"), defaults.nodeStatusInterval(), Duration.ofSeconds(2),
-        Duration.ofSeconds(1), defaults.initialBackOff(), defaults.maxBackOff());
-    long begin = System.nanoTime();
-    kubelet = new Kubelet(client, config);
-    LOG.info("kubelet start (containerd, images, node registration): {} ms", (System.nanoTime() - begin) / 1_000_000);
+    node = new TestNode(tmp, NODE, NS, () -> { });
+    server = node.server;
+    client = node.client;
+    config = node.config;
+    kubelet = node.kubelet;
   }
 
   @AfterAll
   static void stop() throws Exception {
-    try {
-      if (kubelet != null) {
-        if (client != null) {
-          client.pods().inNamespace(NS).withGracePeriod(0).delete();
-          await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
-              .until(() -> kubelet.cri().runtime().listPodSandboxes().isEmpty());
-        }
-        for (SandboxSummary s : kubelet.cri().runtime().listPodSandboxes()) {
-          LOG.warn("cleaning up sandbox {} left behind", s.id());
-          kubelet.cri().runtime().stopPodSandbox(s.id());
-          kubelet.cri().runtime().removePodSandbox(s.id());
-        }
-        kubelet.close();
-        assertThat(HostFootprint.processesMentioning(tmp.resolve("node").toString())).as("containerd and shims stopped").isEmpty();
-      }
-    } finally {
-      if (client != null) {
-        client.close();
-      }
-      if (server != null) {
-        server.close();
-      }
-      if (store != null) {
-        store.close();
-      }
-      try {
-        if (footprint != null) {
-          footprint.restore();
-        }
-      } finally {
-        if (route != null && !routeExisted) {
-          route.remove();
-        }
-      }
+    if (node != null) {
+      // the restart test replaces the kubelet
+      node.kubelet = kubelet;
+      node.close();
     }
   }
 

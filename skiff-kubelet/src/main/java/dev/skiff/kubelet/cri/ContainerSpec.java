@@ -18,6 +18,7 @@ import java.util.Objects;
  * @param workingDir empty keeps the image's
  * @param logPath relative to the sandbox's log directory; upstream uses {@code <name>/<attempt>.log}
  * @param resources cgroup limits; {@link LinuxResources#NONE} sets none
+ * @param mounts host paths bind-mounted into the container (volumes), in order
  */
 public record ContainerSpec(
     String name,
@@ -30,7 +31,15 @@ public record ContainerSpec(
     String logPath,
     Map<String, String> labels,
     Map<String, String> annotations,
-    LinuxResources resources) {
+    LinuxResources resources,
+    List<Mount> mounts) {
+
+  /** A container without mounts. */
+  public ContainerSpec(String name, int attempt, String image, List<String> command, List<String> args,
+      List<EnvVar> env, String workingDir, String logPath, Map<String, String> labels,
+      Map<String, String> annotations, LinuxResources resources) {
+    this(name, attempt, image, command, args, env, workingDir, logPath, labels, annotations, resources, List.of());
+  }
 
   public ContainerSpec {
     Objects.requireNonNull(resources, "resources");
@@ -43,6 +52,7 @@ public record ContainerSpec(
     env = List.copyOf(env);
     labels = Map.copyOf(labels);
     annotations = Map.copyOf(annotations);
+    mounts = List.copyOf(mounts);
   }
 
   /** A first attempt of a container that runs {@code command} in {@code image}, logging as upstream does. */
@@ -63,6 +73,9 @@ public record ContainerSpec(
         .putAllAnnotations(annotations);
     if (!resources.equals(LinuxResources.NONE)) {
       config.setLinux(dev.skiff.kubelet.cri.v1.LinuxContainerConfig.newBuilder().setResources(resources.toProto()));
+    }
+    for (Mount m : mounts) {
+      config.addMounts(m.toProto());
     }
     for (EnvVar e : env) {
       config.addEnvs(KeyValue.newBuilder().setKey(e.name()).setValue(e.value()));

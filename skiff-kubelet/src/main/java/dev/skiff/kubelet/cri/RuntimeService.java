@@ -138,6 +138,17 @@ public final class RuntimeService {
         .removeContainer(RemoveContainerRequest.newBuilder().setContainerId(containerId).build()));
   }
 
+  /**
+   * Runs {@code command} in the running container and waits for it, at most {@code timeout}
+   * (the runtime stops it then and the call fails with a deadline error).
+   */
+  public ExecResult execSync(String containerId, List<String> command, Duration timeout) {
+    var request = dev.skiff.kubelet.cri.v1.ExecSyncRequest.newBuilder()
+        .setContainerId(containerId).addAllCmd(command).setTimeout(Math.max(1, timeout.toSeconds())).build();
+    var r = CriCall.run("ExecSync", () -> stub(timeout.plusSeconds(2)).execSync(request));
+    return new ExecResult(r.getExitCode(), r.getStdout().toByteArray(), r.getStderr().toByteArray());
+  }
+
   /** The container's state, times, exit code and log path. */
   public ContainerStatus containerStatus(String containerId) {
     var s = CriCall.run("ContainerStatus", () -> stub(callTimeout)

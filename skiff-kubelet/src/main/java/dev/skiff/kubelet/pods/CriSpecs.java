@@ -48,10 +48,15 @@ final class CriSpecs {
         : pod.getMetadata().getAnnotations();
     return new PodSandboxSpec(pod.getMetadata().getName(), pod.getMetadata().getNamespace(),
         pod.getMetadata().getUid(), attempt, hostname, logDirectory, RuntimeLabels.sandbox(pod), annotations, ports,
-        PodSandboxSpec.DnsSettings.NODE_DEFAULT);
+        PodDns.settings(pod));
   }
 
   static ContainerSpec container(Pod pod, Container c, int attempt, List<EnvVar> env) {
+    return container(pod, c, attempt, env, List.of());
+  }
+
+  static ContainerSpec container(Pod pod, Container c, int attempt, List<EnvVar> env,
+      List<dev.skiff.kubelet.cri.Mount> mounts) {
     long grace = pod.getSpec().getTerminationGracePeriodSeconds() == null ? 30
         : pod.getSpec().getTerminationGracePeriodSeconds();
     return new ContainerSpec(c.getName(), attempt, c.getImage(), nullToEmpty(c.getCommand()), nullToEmpty(c.getArgs()),
@@ -59,7 +64,7 @@ final class CriSpecs {
         RuntimeLabels.container(pod, c.getName()),
         Map.of(RuntimeLabels.RESTART_COUNT, Integer.toString(attempt), RuntimeLabels.TERMINATION_GRACE,
             Long.toString(grace)),
-        resources(c));
+        resources(c), mounts);
   }
 
   /**

@@ -43,7 +43,7 @@ public final class EnvResolver {
   /** The environment of {@code container} in {@code pod}, which runs with {@code podIp} on {@code hostIp}. */
   public List<EnvVar> resolve(Pod pod, Container container, String podIp, String hostIp) throws ConfigError {
     String ns = pod.getMetadata().getNamespace();
-    Map<String, String> env = new LinkedHashMap<>();
+    Map<String, String> env = new LinkedHashMap<>(serviceVariables(pod));
     for (EnvFromSource from : nullToEmpty(container.getEnvFrom())) {
       String prefix = from.getPrefix() == null ? "" : from.getPrefix();
       if (from.getConfigMapRef() != null) {
@@ -104,6 +104,25 @@ public final class EnvResolver {
       env.put(e.getName(), value);
     }
     return env.entrySet().stream().map(en -> new EnvVar(en.getKey(), en.getValue())).toList();
+  }
+
+  /**
+   * Upstream's getServiceEnvVarMap: the services of the pod's namespace when enableServiceLinks
+   * (default true), and always the {@code kubernetes} service of {@code default}. They come first,
+   * so that envFrom and env override them.
+   */
+  private Map<String, String> serviceVariables(Pod pod) {
+    String ns = pod.getMetadata().getNamespace();
+    List<io.fabric8.kubernetes.api.model.Service> services = new java.util.ArrayList<>();
+    if (!Boolean.FALSE.equals(pod.getSpec().getEnableServiceLinks())) {
+      services.addAll(client.services().inNamespace(ns).list().getItems().stream()
+          .filter(s -> !(ns.equals("default") && s.getMetadata().getName().equals("kubernetes"))).toList());
+    }
+    var master = client.services().inNamespace("default").withName("kubernetes").get();
+    if (master != null) {
+      services.add(master);
+    }
+    return ServiceEnvironment.of(services);
   }
 
   /** Expands {@code $(NAME)} against {@code env}; {@code $$} escapes; unknown references stay as written. */

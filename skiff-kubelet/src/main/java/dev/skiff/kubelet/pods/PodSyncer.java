@@ -10,10 +10,14 @@ import dev.skiff.kubelet.cri.PodSandboxSpec;
 import dev.skiff.kubelet.cri.SandboxState;
 import dev.skiff.kubelet.cri.SandboxStatus;
 import dev.skiff.kubelet.cri.SandboxSummary;
+import dev.skiff.kubelet.prober.ProbeKind;
+import dev.skiff.kubelet.prober.Prober;
 import dev.skiff.kubelet.status.ContainerWaiting;
 import dev.skiff.kubelet.status.ObservedPod;
 import dev.skiff.kubelet.status.PodStatusGenerator;
 import dev.skiff.kubelet.status.PodStatusWriter;
+import dev.skiff.kubelet.volumes.PodVolumes;
+import dev.skiff.kubelet.volumes.VolumeError;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodStatus;
@@ -46,6 +50,10 @@ import org.slf4j.LoggerFactory;
 final class PodSyncer {
 
   private static final Logger LOG = LoggerFactory.getLogger(PodSyncer.class);
+  /** How often a pod with configMap, secret, downwardAPI or projected volumes has them refreshed. */
+  private static final Duration VOLUME_REFRESH = Duration.ofSeconds(5);
+  /** How soon a pod whose volumes failed tries again. */
+  private static final Duration VOLUME_RETRY = Duration.ofSeconds(2);
   /** Upstream's default terminationGracePeriodSeconds. */
   private static final long DEFAULT_GRACE_SECONDS = 30;
 
@@ -66,8 +74,16 @@ final class PodSyncer {
   private final CrashBackOff backOff;
   private final String nodeIp;
   private final Map<String, Map<String, ContainerWaiting>> waiting = new ConcurrentHashMap<>();
+  private final Map<String, Map<String, PodVolumes.VolumePath>> volumePaths = new ConcurrentHashMap<>();
+  private final Prober prober;
+  private final PodVolumes volumes;
+  private final PodEvents events;
 
-  PodSyncer(KubernetesClient client, KubeletConfig config, CriConnection cri, PodStatusWriter statuses, String nodeIp) {
+  PodSyncer(KubernetesClient client, KubeletConfig config, CriConnection cri, PodStatusWriter statuses, String nodeIp,
+      Prober prober, PodVolumes volumes, PodEvents events) {
+    this.prober = Objects.requireNonNull(prober, "prober");
+    this.events = Objects.requireNonNull(events, "events");
+    this.volumes = Objects.requireNonNull(volumes, "volumes");
     this.client = Objects.requireNonNull(client, "client");
     this.config = Objects.requireNonNull(config, "config");
     this.cri = Objects.requireNonNull(cri, "cri");
@@ -98,6 +114,7 @@ final class PodSyncer {
         || PodStatusGenerator.isTerminal(pod.getStatus() == null ? null : pod.getStatus().getPhase());
     if (terminal) {
       // a finished pod keeps its containers (for their statuses and logs) but runs nothing
+      prober.forget(uid);
       stopSandboxes(observed);
       if (!observed.sandboxes().isEmpty()) {
         post(pod, previous, inspect(uid), held);
@@ -106,9 +123,27 @@ final class PodSyncer {
     }
     Instant now = Instant.now();
     List<Duration> retries = new ArrayList<>();
+    try {
+      // every sync: configMap, secret and downwardAPI volumes follow their sources
+      volumePaths.put(uid, volumes.setUp(pod));
+    } catch (VolumeError e) {
+      LOG.warn("pod {}/{}: volumes not ready: {}", pod.getMetadata().getNamespace(), pod.getMetadata().getName(),
+          e.getMessage());
+      if (!volumePaths.containsKey(uid)) {
+        events.warning(pod, null, "FailedMount", e.getMessage());
+        for (Container c : CriSpecs.allContainers(pod)) {
+          held.putIfAbsent(c.getName(), new ContainerWaiting("ContainerCreating", e.getMessage()));
+        }
+        post(pod, previous, observed, held);
+        return new Outcome.Again(Optional.of(VOLUME_RETRY));
+      }
+    }
     if (!observed.sandboxReady()) {
       post(pod, previous, observed, held);
       observed = createSandbox(pod, observed);
+    }
+    if (killUnhealthy(pod, observed)) {
+      observed = inspect(uid);
     }
     boolean acted = startInitContainers(pod, observed, held, now, retries);
     if (!acted && initialized(pod, observed)) {
@@ -117,6 +152,7 @@ final class PodSyncer {
     if (acted) {
       observed = inspect(uid);
     }
+    prober.sync(pod, observed);
     PodStatus status = post(pod, previous, observed, held);
     if (PodStatusGenerator.isTerminal(status.getPhase())) {
       LOG.info("pod {}/{} is {}: stopping its sandbox", pod.getMetadata().getNamespace(),
@@ -124,11 +160,45 @@ final class PodSyncer {
       stopSandboxes(observed);
       post(pod, status, inspect(uid), held);
     }
+    if (PodVolumes.refreshable(pod)) {
+      retries.add(VOLUME_REFRESH);
+    }
     return new Outcome.Again(retries.stream().min(Comparator.naturalOrder()));
   }
 
+  /**
+   * Kills each running container whose liveness or startup probe failed (upstream's
+   * computePodActions); the next step restarts it per restartPolicy, with back-off.
+   */
+  private boolean killUnhealthy(Pod pod, ObservedPod observed) {
+    boolean killed = false;
+    for (Container c : pod.getSpec().getContainers()) {
+      var running = observed.latest(c.getName()).filter(s -> s.state() == ContainerState.RUNNING);
+      if (running.isEmpty()) {
+        continue;
+      }
+      var unhealthy = prober.unhealthy(pod.getMetadata().getUid(), c, running.get().id());
+      if (unhealthy.isPresent()) {
+        LOG.info("pod {}/{}: {}", pod.getMetadata().getNamespace(), pod.getMetadata().getName(),
+            unhealthy.get().message());
+        events.normal(pod, c, "Killing", unhealthy.get().message());
+        var probe = unhealthy.get().kind() == ProbeKind.STARTUP ? c.getStartupProbe() : c.getLivenessProbe();
+        cri.runtime().stopContainer(running.get().id(), Duration.ofSeconds(graceSeconds(pod, probe)));
+        killed = true;
+      }
+    }
+    return killed;
+  }
+
+  /** The failed probe's terminationGracePeriodSeconds wins over the pod's. */
+  private static long graceSeconds(Pod pod, io.fabric8.kubernetes.api.model.Probe probe) {
+    Long podGrace = pod.getSpec().getTerminationGracePeriodSeconds();
+    Long probeGrace = probe == null ? null : probe.getTerminationGracePeriodSeconds();
+    return probeGrace != null ? probeGrace : podGrace != null ? podGrace : DEFAULT_GRACE_SECONDS;
+  }
+
   private PodStatus post(Pod pod, PodStatus previous, ObservedPod observed, Map<String, ContainerWaiting> held) {
-    PodStatus status = PodStatusGenerator.generate(pod, previous, observed, held, nodeIp, Instant.now());
+    PodStatus status = PodStatusGenerator.generate(pod, previous, observed, held, nodeIp, Instant.now(), prober);
     statuses.write(pod, status);
     return status;
   }
@@ -204,6 +274,12 @@ final class PodSyncer {
     String key = pod.getMetadata().getUid() + "/" + c.getName();
     Duration left = backOff.remaining(key, exited.finishedAt().orElse(now), now);
     if (!left.isZero()) {
+      ContainerWaiting before = held.get(c.getName());
+      if (before == null || !before.reason().equals("CrashLoopBackOff")) {
+        events.warning(pod, c, "BackOff", "Back-off restarting failed container " + c.getName() + " in pod "
+            + pod.getMetadata().getName() + "_" + pod.getMetadata().getNamespace() + "(" + pod.getMetadata().getUid()
+            + ")");
+      }
       held.put(c.getName(), new ContainerWaiting("CrashLoopBackOff", "back-off %ds restarting failed container=%s pod=%s_%s(%s)"
           .formatted(backOff.delay(key).toSeconds(), c.getName(), pod.getMetadata().getName(),
               pod.getMetadata().getNamespace(), pod.getMetadata().getUid())));
@@ -218,7 +294,7 @@ final class PodSyncer {
 
   /** Ensures the image and creates and starts attempt {@code attempt} of {@code c}; false when it is held back. */
   private boolean start(Pod pod, Container c, int attempt, ObservedPod observed, Map<String, ContainerWaiting> held) {
-    Optional<ContainerWaiting> imageProblem = ensureImage(c);
+    Optional<ContainerWaiting> imageProblem = ensureImage(pod, c);
     if (imageProblem.isPresent()) {
       held.put(c.getName(), imageProblem.get());
       return false;
@@ -234,18 +310,32 @@ final class PodSyncer {
     var logDir = config.podLogDirectory(pod.getMetadata().getNamespace(), pod.getMetadata().getName(),
         pod.getMetadata().getUid());
     PodSandboxSpec sandboxSpec = CriSpecs.sandbox(pod, sandbox.attempt(), logDir);
+    List<dev.skiff.kubelet.cri.Mount> mounts;
+    try {
+      Map<String, String> vars = new HashMap<>();
+      environment.forEach(v -> vars.put(v.name(), v.value()));
+      mounts = PodVolumes.mounts(c, volumePaths.getOrDefault(pod.getMetadata().getUid(), Map.of()),
+          expr -> EnvResolver.expand(expr, vars));
+    } catch (VolumeError e) {
+      held.put(c.getName(), new ContainerWaiting("CreateContainerConfigError", e.getMessage()));
+      return false;
+    }
     long t0 = System.nanoTime();
     String id;
     try {
-      id = cri.runtime().createContainer(sandbox.id(), CriSpecs.container(pod, c, attempt, environment), sandboxSpec);
+      id = cri.runtime().createContainer(sandbox.id(), CriSpecs.container(pod, c, attempt, environment, mounts),
+          sandboxSpec);
     } catch (CriException e) {
       held.put(c.getName(), new ContainerWaiting("CreateContainerError", e.getMessage()));
+      events.warning(pod, c, "Failed", "Error: " + e.getMessage());
       return false;
     }
     long t1 = System.nanoTime();
     held.remove(c.getName());
+    events.normal(pod, c, "Created", "Created container " + c.getName());
     try {
       cri.runtime().startContainer(id);
+      events.normal(pod, c, "Started", "Started container " + c.getName());
     } catch (CriException e) {
       // the container stays, exited with the runtime's reason (StartError), and is restarted per policy
       LOG.warn("starting container {} of {}/{} failed: {}", c.getName(), pod.getMetadata().getNamespace(),
@@ -258,7 +348,7 @@ final class PodSyncer {
   }
 
   /** Upstream's image puller: pull per imagePullPolicy (Always for :latest or untagged images). */
-  private Optional<ContainerWaiting> ensureImage(Container c) {
+  private Optional<ContainerWaiting> ensureImage(Pod pod, Container c) {
     String image = c.getImage();
     String policy = c.getImagePullPolicy();
     if (policy == null || policy.isEmpty()) {
@@ -268,6 +358,7 @@ final class PodSyncer {
     }
     boolean present = cri.images().imageStatus(image).isPresent();
     if (present && !policy.equals("Always")) {
+      events.normal(pod, c, "Pulled", "Container image \"" + image + "\" already present on machine");
       return Optional.empty();
     }
     if (policy.equals("Never")) {
@@ -299,6 +390,7 @@ final class PodSyncer {
         : pod.getSpec().getTerminationGracePeriodSeconds() != null
             ? pod.getSpec().getTerminationGracePeriodSeconds() : DEFAULT_GRACE_SECONDS;
     long begin = System.nanoTime();
+    prober.forget(uid);
     stopContainers(observed, Duration.ofSeconds(Math.max(grace, 0)));
     stopSandboxes(observed);
     PodStatus previous = statuses.last(uid).orElse(pod.getStatus());
@@ -364,6 +456,9 @@ final class PodSyncer {
   }
 
   private void forget(String uid) {
+    prober.forget(uid);
+    volumes.tearDown(uid);
+    volumePaths.remove(uid);
     waiting.remove(uid);
     statuses.forget(uid);
     backOff.forget(uid + "/");

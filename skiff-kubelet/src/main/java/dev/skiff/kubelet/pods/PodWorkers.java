@@ -5,7 +5,10 @@ import dev.skiff.kubelet.Ticker;
 import dev.skiff.kubelet.cri.ContainerSummary;
 import dev.skiff.kubelet.cri.CriConnection;
 import dev.skiff.kubelet.cri.SandboxSummary;
+import dev.skiff.kubelet.prober.ProbeResult;
+import dev.skiff.kubelet.prober.Prober;
 import dev.skiff.kubelet.status.PodStatusWriter;
+import dev.skiff.kubelet.volumes.PodVolumes;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
@@ -36,6 +39,8 @@ public final class PodWorkers implements AutoCloseable {
   private final KubeletConfig config;
   private final CriConnection cri;
   private final PodSyncer syncer;
+  private final Prober prober;
+  private final PodVolumes volumes;
   private final SharedIndexInformer<Pod> informer;
   private final Map<String, PodWorker> workers = new ConcurrentHashMap<>();
   private final Map<String, String> fingerprints = new HashMap<>();
@@ -47,7 +52,14 @@ public final class PodWorkers implements AutoCloseable {
       String nodeIp) {
     this.config = Objects.requireNonNull(config, "config");
     this.cri = Objects.requireNonNull(cri, "cri");
-    this.syncer = new PodSyncer(client, config, cri, statuses, nodeIp);
+    PodEvents events = new PodEvents(client, config.nodeName());
+    this.prober = new Prober(cri, this::wakeWorker, (pod, container, kind, result, detail) -> {
+      if (result == ProbeResult.FAILURE) {
+        events.warning(pod, container, "Unhealthy", kind.display() + " probe failed: " + detail);
+      }
+    });
+    this.volumes = new PodVolumes(client, config.dataDir().resolve("pods"));
+    this.syncer = new PodSyncer(client, config, cri, statuses, nodeIp, prober, volumes, events);
     this.informer = client.pods().inAnyNamespace()
         .withField("spec.nodeName", config.nodeName())
         .inform(new ResourceEventHandler<>() {
@@ -81,6 +93,13 @@ public final class PodWorkers implements AutoCloseable {
     PodWorker worker = workers.get(uid);
     if (worker != null) {
       worker.update(null);
+    }
+  }
+
+  private void wakeWorker(String uid) {
+    PodWorker worker = workers.get(uid);
+    if (worker != null) {
+      worker.wake();
     }
   }
 
@@ -125,6 +144,15 @@ public final class PodWorkers implements AutoCloseable {
       }
     }
     fingerprints.keySet().retainAll(now.keySet());
+    if (synced) {
+      // volumes of pods that went while the kubelet was away and left nothing in the runtime
+      for (String uid : volumes.podsWithVolumes()) {
+        if (!now.containsKey(uid) && !workers.containsKey(uid) && !informerHolds(uid)) {
+          LOG.info("pod {} is gone: removing the volumes it left", uid);
+          volumes.tearDown(uid);
+        }
+      }
+    }
   }
 
   private boolean informerHolds(String uid) {
@@ -141,5 +169,6 @@ public final class PodWorkers implements AutoCloseable {
     for (PodWorker w : all) {
       w.join(Duration.ofSeconds(5));
     }
+    prober.close();
   }
 }

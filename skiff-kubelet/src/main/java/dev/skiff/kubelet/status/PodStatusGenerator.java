@@ -44,6 +44,15 @@ public final class PodStatusGenerator {
    */
   public static PodStatus generate(Pod pod, PodStatus previous, ObservedPod observed,
       Map<String, ContainerWaiting> waiting, String hostIp, Instant now) {
+    return generate(pod, previous, observed, waiting, hostIp, now, ContainerProbes.NONE);
+  }
+
+  /**
+   * The status of {@code pod} given the runtime's state and its containers' probes, which decide
+   * each running container's ready and started fields (and so the Ready conditions).
+   */
+  public static PodStatus generate(Pod pod, PodStatus previous, ObservedPod observed,
+      Map<String, ContainerWaiting> waiting, String hostIp, Instant now, ContainerProbes probes) {
     PodStatus old = previous == null ? new PodStatus() : previous;
     String timestamp = time(now);
     var spec = pod.getSpec();
@@ -53,11 +62,11 @@ public final class PodStatusGenerator {
 
     List<io.fabric8.kubernetes.api.model.ContainerStatus> initStatuses = new ArrayList<>();
     for (Container c : inits) {
-      initStatuses.add(containerStatus(c, observed, waiting, defaultWaiting));
+      initStatuses.add(containerStatus(pod, c, observed, waiting, defaultWaiting, ContainerProbes.NONE));
     }
     List<io.fabric8.kubernetes.api.model.ContainerStatus> statuses = new ArrayList<>();
     for (Container c : spec.getContainers()) {
-      statuses.add(containerStatus(c, observed, waiting, defaultWaiting));
+      statuses.add(containerStatus(pod, c, observed, waiting, defaultWaiting, probes));
     }
 
     String restartPolicy = spec.getRestartPolicy() == null ? "Always" : spec.getRestartPolicy();
@@ -113,8 +122,8 @@ public final class PodStatusGenerator {
     return "Succeeded".equals(phase) || "Failed".equals(phase);
   }
 
-  private static io.fabric8.kubernetes.api.model.ContainerStatus containerStatus(Container c, ObservedPod observed,
-      Map<String, ContainerWaiting> waiting, String defaultWaiting) {
+  private static io.fabric8.kubernetes.api.model.ContainerStatus containerStatus(Pod pod, Container c,
+      ObservedPod observed, Map<String, ContainerWaiting> waiting, String defaultWaiting, ContainerProbes probes) {
     var b = new ContainerStatusBuilder().withName(c.getName()).withImage(c.getImage()).withImageID("")
         .withRestartCount(0).withReady(false).withStarted(false);
     Optional<ContainerStatus> latest = observed.latest(c.getName());
@@ -129,9 +138,11 @@ public final class PodStatusGenerator {
     Optional<ContainerStatus> previous = observed.previous(c.getName());
     switch (s.state()) {
       case RUNNING -> {
-        // no probes yet: a running container is started and ready
+        // the probes decide; without any, a running container is started and ready
+        String uid = pod.getMetadata().getUid();
         b.withState(new ContainerStateBuilder().withNewRunning().withStartedAt(time(s.startedAt().orElse(s.createdAt())))
-            .endRunning().build()).withReady(true).withStarted(true);
+            .endRunning().build()).withReady(probes.ready(uid, c, s.id()))
+            .withStarted(probes.started(uid, c, s.id()));
         b.withLastState(lastState(previous));
       }
       case CREATED, UNKNOWN -> b.withState(waitingState(held != null ? held

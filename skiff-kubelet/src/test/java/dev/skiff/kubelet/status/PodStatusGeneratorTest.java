@@ -45,6 +45,30 @@ class PodStatusGeneratorTest {
   }
 
   @Test
+  void probesDecideReadyAndStartedOfRunningContainers() {
+    Pod pod = pod("Always", List.of(), List.of("app", "side"));
+    ContainerProbes probes = new ContainerProbes() {
+      @Override
+      public boolean started(String podUid, io.fabric8.kubernetes.api.model.Container c, String containerId) {
+        return !c.getName().equals("side");
+      }
+
+      @Override
+      public boolean ready(String podUid, io.fabric8.kubernetes.api.model.Container c, String containerId) {
+        return false;
+      }
+    };
+    PodStatus s = PodStatusGenerator.generate(pod, null, observed(true, running("app", 0), running("side", 0)),
+        Map.of(), "192.0.2.1", T0, probes);
+    assertThat(s.getPhase()).isEqualTo("Running");
+    assertThat(s.getContainerStatuses()).extracting(c -> c.getName() + " ready=" + c.getReady() + " started="
+        + c.getStarted()).containsExactly("app ready=false started=true", "side ready=false started=false");
+    assertThat(condition(s, "Ready").getStatus()).isEqualTo("False");
+    assertThat(condition(s, "ContainersReady").getReason()).isEqualTo("ContainersNotReady");
+    assertThat(condition(s, "ContainersReady").getMessage()).isEqualTo("containers with unready status: [app side]");
+  }
+
+  @Test
   void nothingStartedYetIsPendingWithUpstreamsWaitingReasons() {
     PodStatus plain = PodStatusGenerator.generate(pod("Always", List.of(), List.of("app")), null, ObservedPod.NONE,
         Map.of(), "192.0.2.1", T0);
