@@ -15,7 +15,7 @@ import dev.skiff.apiserver.discovery.ResourceRegistry;
 import dev.skiff.apiserver.health.HealthChecks;
 import dev.skiff.apiserver.json.Json;
 import dev.skiff.apiserver.registry.GenericStore;
-import dev.skiff.apiserver.registry.NamespaceCleanup;
+import dev.skiff.apiserver.registry.NamespaceDeletion;
 import dev.skiff.storage.StoreException;
 import dev.skiff.storage.ValueTooLargeException;
 import java.nio.charset.StandardCharsets;
@@ -71,9 +71,8 @@ public final class ApiHandler extends Handler.Abstract {
       HealthChecks health, Map<ResourceDefinition, GenericStore> stores,
       java.time.InstantSource clock, java.time.Duration bookmarkInterval, String serverAddress,
       ServerWebSocketContainer webSockets) {
-    NamespaceCleanup cleanup = new NamespaceCleanup(stores.values(), clock);
     return new ApiHandler(authenticator, authorizer, registry, health,
-        new ResourceHandler(stores, cleanup, clock, bookmarkInterval, webSockets), serverAddress);
+        new ResourceHandler(stores, new NamespaceDeletion(clock), clock, bookmarkInterval, webSockets), serverAddress);
   }
 
   /** Ends every open watch stream (at shutdown, so that Jetty can stop promptly). */
