@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Custom resources outlive a server restart and go with their namespace. */
+/** Custom resources outlive a server restart; a deleted namespace then refuses new ones (its content is the namespace controller's). */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class CustomResourceRestartTest {
   @TempDir Path dir;
