@@ -3,6 +3,8 @@ package dev.skiff.controllers;
 import dev.skiff.controllers.deployment.DeploymentController;
 import dev.skiff.controllers.garbagecollector.GarbageCollector;
 import dev.skiff.controllers.namespace.NamespaceController;
+import dev.skiff.controllers.rootcacertpublisher.RootCaCertPublisher;
+import dev.skiff.controllers.serviceaccount.ServiceAccountController;
 import dev.skiff.controllers.replicaset.ReplicaSetController;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -19,6 +21,8 @@ public final class ControllerRegistry {
     all.put(DeploymentController.NAME, DeploymentController::new);
     all.put(GarbageCollector.NAME, GarbageCollector::new);
     all.put(NamespaceController.NAME, NamespaceController::new);
+    all.put(ServiceAccountController.NAME, ServiceAccountController::new);
+    all.put(RootCaCertPublisher.NAME, RootCaCertPublisher::new);
     return all;
   }
 
