@@ -1,6 +1,8 @@
 package dev.skiff.controllers;
 
 import dev.skiff.controllers.deployment.DeploymentController;
+import dev.skiff.controllers.endpoint.EndpointsController;
+import dev.skiff.controllers.endpointslice.EndpointSliceController;
 import dev.skiff.controllers.garbagecollector.GarbageCollector;
 import dev.skiff.controllers.namespace.NamespaceController;
 import dev.skiff.controllers.rootcacertpublisher.RootCaCertPublisher;
@@ -23,6 +25,8 @@ public final class ControllerRegistry {
     all.put(NamespaceController.NAME, NamespaceController::new);
     all.put(ServiceAccountController.NAME, ServiceAccountController::new);
     all.put(RootCaCertPublisher.NAME, RootCaCertPublisher::new);
+    all.put(EndpointsController.NAME, EndpointsController::new);
+    all.put(EndpointSliceController.NAME, EndpointSliceController::new);
     return all;
   }
 

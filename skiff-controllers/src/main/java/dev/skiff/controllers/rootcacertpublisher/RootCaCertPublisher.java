@@ -4,6 +4,7 @@ import dev.skiff.controllers.Controller;
 import dev.skiff.controllers.ControllerContext;
 import dev.skiff.controllers.base.ControllerLoop;
 import dev.skiff.controllers.base.EnqueueOwnKey;
+import dev.skiff.controllers.base.EnqueueRelatedKey;
 import dev.skiff.controllers.base.ObjectKey;
 import dev.skiff.controllers.base.Reconciler;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -12,7 +13,6 @@ import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -51,26 +51,8 @@ public final class RootCaCertPublisher implements Controller, Reconciler {
     this.namespaces = ctx.informers().informer(Namespace.class);
     this.configMaps = ctx.informers().informer(ConfigMap.class);
     namespaces.addEventHandler(EnqueueOwnKey.into(loop::enqueue));
-    configMaps.addEventHandler(new ResourceEventHandler<>() {
-      @Override
-      public void onAdd(ConfigMap cm) {}
-
-      @Override
-      public void onUpdate(ConfigMap old, ConfigMap cm) {
-        enqueueIfOurs(cm);
-      }
-
-      @Override
-      public void onDelete(ConfigMap cm, boolean deletedFinalStateUnknown) {
-        enqueueIfOurs(cm);
-      }
-    });
-  }
-
-  private void enqueueIfOurs(ConfigMap cm) {
-    if (CONFIG_MAP.equals(cm.getMetadata().getName())) {
-      loop.enqueue(new ObjectKey("", cm.getMetadata().getNamespace()));
-    }
+    configMaps.addEventHandler(EnqueueRelatedKey.<ConfigMap>onChangeOrDelete(cm -> CONFIG_MAP.equals(cm.getMetadata().getName())
+        ? Optional.of(new ObjectKey("", cm.getMetadata().getNamespace())) : Optional.empty(), loop::enqueue));
   }
 
   static Optional<String> caOf(Config config) {

@@ -4,6 +4,7 @@ import dev.skiff.controllers.Controller;
 import dev.skiff.controllers.ControllerContext;
 import dev.skiff.controllers.base.ControllerLoop;
 import dev.skiff.controllers.base.EnqueueOwnKey;
+import dev.skiff.controllers.base.EnqueueRelatedKey;
 import dev.skiff.controllers.base.ObjectKey;
 import dev.skiff.controllers.base.Reconciler;
 import io.fabric8.kubernetes.api.model.Namespace;
@@ -11,8 +12,8 @@ import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,20 +41,8 @@ public final class ServiceAccountController implements Controller, Reconciler {
     this.namespaces = ctx.informers().informer(Namespace.class);
     this.accounts = ctx.informers().informer(ServiceAccount.class);
     namespaces.addEventHandler(EnqueueOwnKey.into(loop::enqueue));
-    accounts.addEventHandler(new ResourceEventHandler<>() {
-      @Override
-      public void onAdd(ServiceAccount sa) {}
-
-      @Override
-      public void onUpdate(ServiceAccount old, ServiceAccount sa) {}
-
-      @Override
-      public void onDelete(ServiceAccount sa, boolean deletedFinalStateUnknown) {
-        if (DEFAULT.equals(sa.getMetadata().getName())) {
-          loop.enqueue(new ObjectKey("", sa.getMetadata().getNamespace()));
-        }
-      }
-    });
+    accounts.addEventHandler(EnqueueRelatedKey.<ServiceAccount>onDelete(sa -> DEFAULT.equals(sa.getMetadata().getName())
+        ? Optional.of(new ObjectKey("", sa.getMetadata().getNamespace())) : Optional.empty(), loop::enqueue));
   }
 
   @Override
