@@ -5,6 +5,8 @@ import dev.skiff.controllers.endpoint.EndpointsController;
 import dev.skiff.controllers.endpointslice.EndpointSliceController;
 import dev.skiff.controllers.garbagecollector.GarbageCollector;
 import dev.skiff.controllers.namespace.NamespaceController;
+import dev.skiff.controllers.nodeipam.NodeIpamController;
+import dev.skiff.controllers.nodelifecycle.NodeLifecycleController;
 import dev.skiff.controllers.rootcacertpublisher.RootCaCertPublisher;
 import dev.skiff.controllers.serviceaccount.ServiceAccountController;
 import dev.skiff.controllers.replicaset.ReplicaSetController;
@@ -27,6 +29,8 @@ public final class ControllerRegistry {
     all.put(RootCaCertPublisher.NAME, RootCaCertPublisher::new);
     all.put(EndpointsController.NAME, EndpointsController::new);
     all.put(EndpointSliceController.NAME, EndpointSliceController::new);
+    all.put(NodeIpamController.NAME, NodeIpamController::new);
+    all.put(NodeLifecycleController.NAME, NodeLifecycleController::new);
     return all;
   }
 
