@@ -40,6 +40,7 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li>a node whose Lease and Ready heartbeat have not moved for the grace period gets its
  *       conditions Unknown ({@link UnknownConditions}, {@link HeartbeatTracker});</li>
+ *   <li>while it is not Ready its pods' Ready conditions are False (upstream's MarkPodsNotReady);</li>
  *   <li>its taints follow its Ready condition ({@link ConditionTaints}): unreachable or
  *       not-ready, NoSchedule and NoExecute, removed when it is Ready again;</li>
  *   <li>pods on a node with NoExecute taints are evicted when their tolerations run out
@@ -152,6 +153,9 @@ public final class NodeLifecycleController implements Controller, Reconciler {
             "Node %s status is now: NodeNotReady".formatted(key.name()));
       }
     }
+    if (!"True".equals(UnknownConditions.readyStatus(node))) {
+      markPodsNotReady(node, now);
+    }
     node = syncTaints(node, now);
     Duration next = evict(node, now);
     return Result.requeueAfter(next.compareTo(config.monitorPeriod()) < 0 ? next : config.monitorPeriod());
@@ -169,6 +173,37 @@ public final class NodeLifecycleController implements Controller, Reconciler {
     String patch = Serialization.asJson(Map.of("metadata", Map.of("resourceVersion", node.getMetadata().getResourceVersion()),
         "spec", Map.of("taints", wanted)));
     return client.nodes().withName(node.getMetadata().getName()).patch(PatchContext.of(PatchType.JSON_MERGE), patch);
+  }
+
+  /**
+   * Upstream's {@code MarkPodsNotReady}: the pods of a node that is not Ready lose their Ready
+   * condition, so that Services stop sending them traffic even before they are evicted. The
+   * kubelet, once back, posts its pods' real readiness.
+   */
+  private void markPodsNotReady(Node node, Instant now) {
+    String time = DateTimeFormatter.ISO_INSTANT.format(now.truncatedTo(ChronoUnit.SECONDS));
+    for (Pod pod : pods.getIndexer().byIndex(PODS_BY_NODE, node.getMetadata().getName())) {
+      boolean ready = pod.getStatus() != null && pod.getStatus().getConditions() != null && pod.getStatus()
+          .getConditions().stream().anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+      if (!ready) {
+        continue;
+      }
+      try {
+        client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName()).editStatus(p -> {
+          p.getStatus().getConditions().stream().filter(c -> "Ready".equals(c.getType())).forEach(c -> {
+            c.setStatus("False");
+            c.setLastTransitionTime(time);
+          });
+          return p;
+        });
+        LOG.debug("marked pod {}/{} on node {} not ready", pod.getMetadata().getNamespace(), pod.getMetadata().getName(),
+            node.getMetadata().getName());
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 404) {
+          throw e;
+        }
+      }
+    }
   }
 
   /** Evicts the node's pods whose time is up; returns how soon the next one is due. */

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Simulated nodes (Lease heartbeats, podCIDRs from the node IPAM controller) and the node
  * lifecycle controller with a short grace period: when the heartbeats stop the nodes turn Unknown
- * and are tainted unreachable, pods that tolerate that for 3 s are evicted (DisruptionTarget,
+ * and are tainted unreachable, their pods lose Ready, pods that tolerate that for 3 s are evicted (DisruptionTarget,
  * then deleted), pods with the API server's default 300 s toleration or an unbounded one stay,
  * and once heartbeats resume the taints go.
  */
@@ -66,6 +66,9 @@ class NodeLifecycleControllerTest {
             .withOperator("Exists").withEffect("NoExecute").withTolerationSeconds(3L).build())).create();
         pods.resource(pod("defaulted", "life-0001")).create();
         pods.resource(pod("forever", "life-0001", new TolerationBuilder().withOperator("Exists").build())).create();
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(pods.withName("defaulted").get()
+            .getStatus().getConditions()).filteredOn(c -> c.getType().equals("Ready"))
+            .singleElement().satisfies(c -> assertThat(c.getStatus()).isEqualTo("True")));
         // healthy nodes stay untainted for longer than the grace period
         Thread.sleep(GRACE.plusSeconds(2).toMillis());
         assertThat(taints(cluster.client.nodes().withName("life-0001").get())).isEmpty();
@@ -97,6 +100,10 @@ class NodeLifecycleControllerTest {
               .isEqualTo(ConditionTaints.UNREACHABLE + "/300"));
       assertThat(pods.withName("defaulted").get().getMetadata().getDeletionTimestamp()).isNull();
       assertThat(pods.withName("forever").get().getMetadata().getDeletionTimestamp()).isNull();
+      // the pods that stay are no longer Ready (Services stop using them)
+      await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(pods.withName("defaulted").get()
+          .getStatus().getConditions()).filteredOn(c -> c.getType().equals("Ready"))
+          .singleElement().satisfies(c -> assertThat(c.getStatus()).isEqualTo("False")));
 
       // heartbeats resume: a simulator started again re-registers the nodes and renews their Leases
       try (SimulatedNodes again = new SimulatedNodes(cluster.client, simulated())) {
