@@ -124,7 +124,7 @@ final class ResourceHandler implements AutoCloseable {
       OutputFormat format = OutputFormat.negotiate(ex.header("Accept"), false);
       boolean dryRun = ex.query().getOrDefault("dryRun", List.of()).contains("All");
       ObjectNode body = RequestBodies.object(ex.header("Content-Type"), ex.body());
-      one(ex, format, store, namespaceDeletion.finalize(store, info.name(), body, dryRun), 200);
+      one(ex, format, store, namespaceDeletion.finalizeNamespace(store, info.name(), body, dryRun), 200);
       return;
     }
     if (known && info.subresource().equals("scale")) {

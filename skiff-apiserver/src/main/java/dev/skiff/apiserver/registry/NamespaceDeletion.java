@@ -18,7 +18,7 @@ import tools.jackson.databind.node.ObjectNode;
  * The API server's half of namespace deletion, as upstream's namespace registry: a DELETE only
  * marks the namespace (deletionTimestamp, phase Terminating); the namespace controller then
  * deletes its content and removes the {@code kubernetes} finalizer through the {@code finalize}
- * subresource ({@link #finalize}), after which the namespace is gone. Without a namespace
+ * subresource ({@link #finalizeNamespace}), after which the namespace is gone. Without a namespace
  * controller a deleted namespace stays Terminating, as upstream. A namespace with no finalizers
  * at all is deleted at once. The namespaces every cluster needs may not be deleted, as upstream's
  * NamespaceLifecycle admission says. Stateless and thread-safe.
@@ -88,7 +88,7 @@ public final class NamespaceDeletion {
    *
    * @return the namespace as written (as last seen when this removed it)
    */
-  public ObjectNode finalize(GenericStore namespaces, String name, JsonNode body, boolean dryRun) {
+  public ObjectNode finalizeNamespace(GenericStore namespaces, String name, JsonNode body, boolean dryRun) {
     JsonNode wanted = body.path("spec").path("finalizers");
     if (!wanted.isMissingNode() && !wanted.isNull() && !wanted.isArray()) {
       throw StatusError.badRequest("spec.finalizers must be a list");
