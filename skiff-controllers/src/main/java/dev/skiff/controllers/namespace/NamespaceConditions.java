@@ -18,19 +18,21 @@ import java.util.stream.Collectors;
  */
 final class NamespaceConditions {
   static final String DISCOVERY_FAILURE = "NamespaceDeletionDiscoveryFailure";
+  static final String PARSING_FAILURE = "NamespaceDeletionGroupVersionParsingFailure";
   static final String CONTENT_FAILURE = "NamespaceDeletionContentFailure";
   static final String CONTENT_REMAINING = "NamespaceContentRemaining";
   static final String FINALIZERS_REMAINING = "NamespaceFinalizersRemaining";
 
   private NamespaceConditions() {}
 
-  /** The four conditions of one deletion pass. */
+  /** The five conditions of one deletion pass (group versions come parsed from discovery: never a failure). */
   static List<NamespaceCondition> of(NamespacedResources discovered, ContentDeletion.Outcome outcome) {
     List<NamespaceCondition> out = new ArrayList<>();
     out.add(discovered.failedGroupVersions().isEmpty()
         ? condition(DISCOVERY_FAILURE, false, "ResourcesDiscovered", "All resources successfully discovered")
         : condition(DISCOVERY_FAILURE, true, "DiscoveryFailed",
             "Discovery failed for some groups: " + discovered.failedGroupVersions()));
+    out.add(condition(PARSING_FAILURE, false, "ParsedGroupVersions", "All legacy kube types successfully parsed"));
     out.add(outcome.failures().isEmpty()
         ? condition(CONTENT_FAILURE, false, "ContentDeleted", "All content successfully deleted, may be waiting on finalization")
         : condition(CONTENT_FAILURE, true, "ContentDeletionFailed",

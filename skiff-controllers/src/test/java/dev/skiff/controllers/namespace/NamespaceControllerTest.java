@@ -104,6 +104,7 @@ class NamespaceControllerTest {
           .isEqualTo("Some content in the namespace has finalizers remaining: example.com/hold in 1 resource instances");
       assertThat(condition(ns, NamespaceConditions.DISCOVERY_FAILURE).getStatus()).isEqualTo("False");
       assertThat(condition(ns, NamespaceConditions.CONTENT_FAILURE).getStatus()).isEqualTo("False");
+      assertThat(condition(ns, NamespaceConditions.PARSING_FAILURE).getReason()).isEqualTo("ParsedGroupVersions");
     });
     assertThat(cluster.client.pods().inNamespace("held").withName("bound").get().getMetadata().getDeletionTimestamp())
         .isNotNull();
