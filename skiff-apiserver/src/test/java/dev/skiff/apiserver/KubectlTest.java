@@ -328,14 +328,33 @@ class KubectlTest {
         .contains("configmap \"conf\" deleted", "service \"front\" deleted");
   }
 
+  /**
+   * No namespace controller runs here: as upstream, a deleted namespace stays Terminating, refuses
+   * new content, and goes once its "kubernetes" finalizer is removed through namespaces/finalize.
+   */
   @Test
-  void deletingANamespaceDeletesItsContents() {
+  void deletedNamespaceTerminatesUntilFinalized() throws Exception {
     kubectl.run("create", "namespace", "doomed").assertOk();
     kubectl.run("-n", "doomed", "create", "configmap", "inside", "--from-literal=a=b").assertOk();
-    assertThat(kubectl.run("delete", "namespace", "doomed").assertOk().stdout()).contains("namespace \"doomed\" deleted");
+    assertThat(kubectl.run("get", "namespace", "doomed", "-o", "jsonpath={.spec.finalizers}").assertOk().stdout())
+        .isEqualTo("[\"kubernetes\"]");
+    assertThat(kubectl.run("delete", "namespace", "doomed", "--wait=false").assertOk().stdout())
+        .contains("namespace \"doomed\" deleted");
+    assertThat(kubectl.run("get", "namespace", "doomed").assertOk().stdout()).containsPattern("doomed\\s+Terminating");
+    Kubectl.Result refused = kubectl.run("-n", "doomed", "create", "configmap", "late", "--from-literal=a=b");
+    assertThat(refused.exitCode()).isNotZero();
+    assertThat(refused.stderr()).contains(
+        "configmaps \"late\" is forbidden: unable to create new content in namespace doomed because it is being terminated");
+    // a second DELETE changes nothing; an ordinary update cannot drop the spec finalizer
+    kubectl.run("delete", "namespace", "doomed", "--wait=false").assertOk();
+    kubectl.run("label", "namespace", "doomed", "x=y").assertOk();
+    assertThat(kubectl.run("get", "namespace", "doomed", "-o", "jsonpath={.status.phase}").assertOk().stdout())
+        .isEqualTo("Terminating");
+    Path finalize = dir.resolve("finalize.json");
+    Files.writeString(finalize, """
+        {"apiVersion":"v1","kind":"Namespace","metadata":{"name":"doomed"},"spec":{"finalizers":[]}}""");
+    kubectl.run("replace", "--raw", "/api/v1/namespaces/doomed/finalize", "-f", finalize.toString()).assertOk();
     assertThat(kubectl.run("get", "namespace", "doomed").stderr()).contains("namespaces \"doomed\" not found");
-    kubectl.run("create", "namespace", "doomed").assertOk();
-    assertThat(kubectl.run("-n", "doomed", "get", "configmaps").stderr()).contains("No resources found");
     Kubectl.Result system = kubectl.run("delete", "namespace", "kube-system");
     assertThat(system.exitCode()).isNotZero();
     assertThat(system.stderr()).contains("namespaces \"kube-system\" is forbidden: this namespace may not be deleted");

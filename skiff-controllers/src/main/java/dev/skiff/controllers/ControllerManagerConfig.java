@@ -1,5 +1,7 @@
 package dev.skiff.controllers;
 
+import dev.skiff.controllers.nodeipam.NodeIpamConfig;
+import dev.skiff.controllers.nodelifecycle.NodeLifecycleConfig;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
@@ -12,10 +14,15 @@ import java.util.Set;
  * @param leaderElect whether to hold the {@code kube-system/kube-controller-manager} Lease before running
  * @param identity this instance's holder identity in the Lease
  * @param leaseDuration, renewDeadline, retryPeriod upstream's leader-election timings (15 s, 10 s, 2 s)
+ * @param nodeIpam the node IPAM controller's cluster CIDR and node mask size
+ * @param nodeLifecycle the node lifecycle controller's grace period and monitor period
  */
 public record ControllerManagerConfig(Set<String> controllers, int workers, boolean leaderElect, String identity,
-    Duration leaseDuration, Duration renewDeadline, Duration retryPeriod) {
+    Duration leaseDuration, Duration renewDeadline, Duration retryPeriod, NodeIpamConfig nodeIpam,
+    NodeLifecycleConfig nodeLifecycle) {
   public ControllerManagerConfig {
+    Objects.requireNonNull(nodeIpam, "nodeIpam");
+    Objects.requireNonNull(nodeLifecycle, "nodeLifecycle");
     controllers = Set.copyOf(controllers);
     Objects.requireNonNull(identity, "identity");
     Objects.requireNonNull(leaseDuration, "leaseDuration");
@@ -24,6 +31,23 @@ public record ControllerManagerConfig(Set<String> controllers, int workers, bool
     if (workers < 1) {
       throw new IllegalArgumentException("workers must be positive: " + workers);
     }
+  }
+
+  /** The configuration with the node controllers' defaults ({@link NodeIpamConfig#defaults()}, {@link NodeLifecycleConfig#defaults()}). */
+  public ControllerManagerConfig(Set<String> controllers, int workers, boolean leaderElect, String identity,
+      Duration leaseDuration, Duration renewDeadline, Duration retryPeriod) {
+    this(controllers, workers, leaderElect, identity, leaseDuration, renewDeadline, retryPeriod,
+        NodeIpamConfig.defaults(), NodeLifecycleConfig.defaults());
+  }
+
+  public ControllerManagerConfig withNodeIpam(NodeIpamConfig ipam) {
+    return new ControllerManagerConfig(controllers, workers, leaderElect, identity, leaseDuration, renewDeadline,
+        retryPeriod, ipam, nodeLifecycle);
+  }
+
+  public ControllerManagerConfig withNodeLifecycle(NodeLifecycleConfig lifecycle) {
+    return new ControllerManagerConfig(controllers, workers, leaderElect, identity, leaseDuration, renewDeadline,
+        retryPeriod, nodeIpam, lifecycle);
   }
 
   /** Every controller, five workers each, leader election with upstream's timings. */

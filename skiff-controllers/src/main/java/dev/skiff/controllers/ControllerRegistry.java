@@ -2,7 +2,14 @@ package dev.skiff.controllers;
 
 import dev.skiff.controllers.daemon.DaemonSetController;
 import dev.skiff.controllers.deployment.DeploymentController;
+import dev.skiff.controllers.endpoint.EndpointsController;
+import dev.skiff.controllers.endpointslice.EndpointSliceController;
 import dev.skiff.controllers.garbagecollector.GarbageCollector;
+import dev.skiff.controllers.namespace.NamespaceController;
+import dev.skiff.controllers.nodeipam.NodeIpamController;
+import dev.skiff.controllers.nodelifecycle.NodeLifecycleController;
+import dev.skiff.controllers.rootcacertpublisher.RootCaCertPublisher;
+import dev.skiff.controllers.serviceaccount.ServiceAccountController;
 import dev.skiff.controllers.replicaset.ReplicaSetController;
 import dev.skiff.controllers.replication.ReplicationControllerController;
 import dev.skiff.controllers.statefulset.StatefulSetController;
@@ -23,6 +30,13 @@ public final class ControllerRegistry {
     all.put(ReplicationControllerController.NAME, ReplicationControllerController::new);
     all.put(StatefulSetController.NAME, StatefulSetController::new);
     all.put(DaemonSetController.NAME, DaemonSetController::new);
+    all.put(NamespaceController.NAME, NamespaceController::new);
+    all.put(ServiceAccountController.NAME, ServiceAccountController::new);
+    all.put(RootCaCertPublisher.NAME, RootCaCertPublisher::new);
+    all.put(EndpointsController.NAME, EndpointsController::new);
+    all.put(EndpointSliceController.NAME, EndpointSliceController::new);
+    all.put(NodeIpamController.NAME, NodeIpamController::new);
+    all.put(NodeLifecycleController.NAME, NodeLifecycleController::new);
     return all;
   }
 

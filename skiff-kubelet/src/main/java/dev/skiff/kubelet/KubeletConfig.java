@@ -21,6 +21,9 @@ import java.util.Optional;
  * @param leaseRenewInterval how often the node Lease is renewed (upstream: a quarter of its 40 s duration)
  * @param relistInterval how often the whole CRI state is listed to catch what events missed (upstream PLEG: 1 s)
  * @param initialBackOff the first crash-loop back-off; doubles up to {@code maxBackOff}
+ * @param podCidrFromCluster whether the cluster (the node-ipam-controller) assigns the Node's
+ *     podCIDR: the Node registers without one and the kubelet waits for it; when false a Node
+ *     without one gets {@code defaultPodCidr}, for clusters that run no controller manager
  */
 public record KubeletConfig(
     String nodeName,
@@ -33,7 +36,8 @@ public record KubeletConfig(
     Duration leaseRenewInterval,
     Duration relistInterval,
     Duration initialBackOff,
-    Duration maxBackOff) {
+    Duration maxBackOff,
+    boolean podCidrFromCluster) {
 
   /** The kubelet version the Node reports, that of the API server. */
   public static final String KUBELET_VERSION = "v1.32.0+skiff";
@@ -45,6 +49,14 @@ public record KubeletConfig(
 
     /** The kubelet uses a running CRI runtime whose CNI config directory is {@code cniConfDir}. */
     record Attached(Path socket, Path cniConfDir) implements RuntimeEndpoint {}
+  }
+
+  /** The configuration of a kubelet that chooses its own podCIDR ({@code defaultPodCidr}). */
+  public KubeletConfig(String nodeName, Path dataDir, RuntimeEndpoint runtime, Ipv4Cidr defaultPodCidr,
+      Ipv4Cidr clusterCidr, Optional<String> nodeIp, Duration nodeStatusInterval, Duration leaseRenewInterval,
+      Duration relistInterval, Duration initialBackOff, Duration maxBackOff) {
+    this(nodeName, dataDir, runtime, defaultPodCidr, clusterCidr, nodeIp, nodeStatusInterval, leaseRenewInterval,
+        relistInterval, initialBackOff, maxBackOff, false);
   }
 
   public KubeletConfig {
@@ -71,7 +83,13 @@ public record KubeletConfig(
   /** This config with another node name. */
   public KubeletConfig withNodeName(String name) {
     return new KubeletConfig(name, dataDir, runtime, defaultPodCidr, clusterCidr, nodeIp, nodeStatusInterval,
-        leaseRenewInterval, relistInterval, initialBackOff, maxBackOff);
+        leaseRenewInterval, relistInterval, initialBackOff, maxBackOff, podCidrFromCluster);
+  }
+
+  /** This config with the podCIDR assigned by the cluster ({@code true}) or chosen by the kubelet. */
+  public KubeletConfig withPodCidrFromCluster(boolean fromCluster) {
+    return new KubeletConfig(nodeName, dataDir, runtime, defaultPodCidr, clusterCidr, nodeIp, nodeStatusInterval,
+        leaseRenewInterval, relistInterval, initialBackOff, maxBackOff, fromCluster);
   }
 
   /** The directory of a pod's container logs, as upstream names it: {@code pods/<namespace>_<name>_<uid>}. */

@@ -183,14 +183,16 @@ final class LeaseHeartbeats implements AutoCloseable {
 
     /** Re-posts the conditions with a fresh lastHeartbeatTime (a merge patch of nodes/status). */
     private void postConditions(SimulatedNode node) {
-        var conditions = SimulatedNode.conditions(clock.instant(), Instant.EPOCH);
+        var conditions = SimulatedNode.conditions(clock.instant(), clock.instant());
         var current = client.nodes().withName(node.name()).get();
         if (current == null || current.getStatus() == null || current.getStatus().getConditions() == null) {
             return;
         }
-        // keep each condition's transition time: only the heartbeat moves
+        // keep each unchanged condition's transition time: only the heartbeat moves (one the node
+        // lifecycle controller turned Unknown meanwhile transitions now)
         for (var c : conditions) {
-            current.getStatus().getConditions().stream().filter(o -> o.getType().equals(c.getType())).findFirst()
+            current.getStatus().getConditions().stream()
+                    .filter(o -> o.getType().equals(c.getType()) && c.getStatus().equals(o.getStatus())).findFirst()
                     .ifPresent(o -> c.setLastTransitionTime(o.getLastTransitionTime()));
         }
         client.nodes().withName(node.name()).subresource("status").patch(PatchContext.of(PatchType.JSON_MERGE),

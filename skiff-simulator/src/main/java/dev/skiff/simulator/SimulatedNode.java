@@ -34,6 +34,11 @@ record SimulatedNode(String name, int index, Ipv4Range podCidr, String internalI
                 NODE_ADDRESSES.address(index + 1L), zone);
     }
 
+    /** This node with the pod CIDR the cluster assigned to it. */
+    SimulatedNode withPodCidr(Ipv4Range cidr) {
+        return new SimulatedNode(name, index, cidr, internalIp, zone);
+    }
+
     Node toNode(Map<String, String> capacity, Instant now) {
         Map<String, String> labels = new LinkedHashMap<>();
         labels.put("beta.kubernetes.io/arch", "amd64");

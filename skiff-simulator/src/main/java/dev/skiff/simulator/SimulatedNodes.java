@@ -18,8 +18,9 @@ import java.util.Objects;
 
 /**
  * Simulated nodes, like KWOK: {@code count} Nodes registered through the API as kubelets would
- * (labels, capacity, a pod CIDR cut deterministically from the cluster CIDR until a node-IPAM
- * controller owns that, Ready conditions, nodeInfo), a Lease heartbeat for each
+ * (labels, capacity, a pod CIDR cut deterministically from the cluster CIDR or, with
+ * {@link SimulatedNodesConfig#podCidrFromCluster}, the one the node-ipam-controller assigns, Ready
+ * conditions, nodeInfo), a Lease heartbeat for each
  * ({@link LeaseHeartbeats}), and pods bound to them run through Pending, Running and, when asked
  * to, Succeeded or Failed, and are removed when deleted ({@link PodLifecycle}). No containers run.
  *
@@ -30,6 +31,8 @@ import java.util.Objects;
 public final class SimulatedNodes implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(SimulatedNodes.class);
+    /** How long nodes whose pod CIDRs come from the cluster wait for them. */
+    static final java.time.Duration POD_CIDR_WAIT = java.time.Duration.ofMinutes(2);
 
     private final List<SimulatedNode> nodes;
     private final LeaseHeartbeats heartbeats;
@@ -40,26 +43,68 @@ public final class SimulatedNodes implements AutoCloseable {
         Objects.requireNonNull(config, "config");
         InstantSource clock = InstantSource.system();
         Ipv4Range cluster = Ipv4Range.parse(config.clusterCidr());
-        if (cluster.subnets(config.nodeCidrMaskSize()) < config.count()) {
+        if (!config.podCidrFromCluster() && cluster.subnets(config.nodeCidrMaskSize()) < config.count()) {
             throw new IllegalArgumentException("%s holds %d /%d pod CIDRs, fewer than %d nodes".formatted(
                     cluster, cluster.subnets(config.nodeCidrMaskSize()), config.nodeCidrMaskSize(), config.count()));
         }
         List<SimulatedNode> all = new ArrayList<>(config.count());
+        for (int i = 0; i < config.count(); i++) {
+            all.add(SimulatedNode.of(config, i));
+        }
+        Map<String, String> uids = new java.util.concurrent.ConcurrentHashMap<>();
+        Concurrently.run(all, config.writeConcurrency(), n -> {
+            Node node = n.toNode(config.capacity(), clock.instant());
+            if (config.podCidrFromCluster()) {
+                node.getSpec().setPodCIDR(null);
+                node.getSpec().setPodCIDRs(null);
+            }
+            uids.put(n.name(), registerNode(client, node).getMetadata().getUid());
+        });
+        if (config.podCidrFromCluster()) {
+            Map<String, String> assigned = awaitPodCidrs(client, all.stream().map(SimulatedNode::name).toList());
+            all.replaceAll(n -> n.withPodCidr(Ipv4Range.parse(assigned.get(n.name()))));
+        }
+        this.nodes = List.copyOf(all);
         Map<String, SimulatedNode> byName = new LinkedHashMap<>();
         Map<String, PodAddresses> addresses = new LinkedHashMap<>();
-        for (int i = 0; i < config.count(); i++) {
-            SimulatedNode n = SimulatedNode.of(config, i);
-            all.add(n);
+        for (SimulatedNode n : nodes) {
             byName.put(n.name(), n);
             addresses.put(n.name(), new PodAddresses(n.podCidr()));
         }
-        this.nodes = List.copyOf(all);
-        Map<String, String> uids = new java.util.concurrent.ConcurrentHashMap<>();
-        Concurrently.run(nodes, config.writeConcurrency(),
-                n -> uids.put(n.name(), registerNode(client, n.toNode(config.capacity(), clock.instant())).getMetadata().getUid()));
         this.heartbeats = new LeaseHeartbeats(client, nodes, uids, config, clock);
         this.pods = new PodLifecycle(client, byName, addresses, Math.max(2, config.writeConcurrency() / 2), clock);
         log.info("{} simulated nodes registered", nodes.size());
+    }
+
+    /**
+     * Waits until the cluster's node-ipam-controller has set spec.podCIDR on every one of
+     * {@code names}, listing the nodes once a second for at most {@link #POD_CIDR_WAIT}.
+     */
+    private static Map<String, String> awaitPodCidrs(KubernetesClient client, List<String> names) {
+        log.info("waiting for the cluster (node-ipam-controller) to assign podCIDRs to {} simulated nodes", names.size());
+        long deadline = System.nanoTime() + POD_CIDR_WAIT.toNanos();
+        while (true) {
+            Map<String, String> assigned = new java.util.HashMap<>();
+            for (Node n : client.nodes().withLabel(SimulatedNodesConfig.SIMULATED_LABEL).list().getItems()) {
+                String cidr = n.getSpec() == null ? null : n.getSpec().getPodCIDR();
+                if (cidr != null && !cidr.isEmpty()) {
+                    assigned.put(n.getMetadata().getName(), cidr);
+                }
+            }
+            if (assigned.keySet().containsAll(names)) {
+                return assigned;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("no podCIDR assigned within %s to %d of %d nodes; is the node-ipam-controller running?"
+                        .formatted(POD_CIDR_WAIT, names.stream().filter(n -> !assigned.containsKey(n)).count(), names.size()));
+            }
+            try {
+                Thread.sleep(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for podCIDRs", e);
+            }
+        }
     }
 
     /** Creates the node; one left from an earlier run gets our labels and a fresh status instead. */

@@ -19,10 +19,13 @@ import java.util.Objects;
  * @param statusInterval how often each node re-posts its Ready condition (upstream's
  *     {@code nodeStatusReportFrequency}, 5 minutes when nothing changed)
  * @param writeConcurrency how many API writes the heartbeats and pod workers may have in flight
+ * @param podCidrFromCluster whether the cluster (the controller manager's node-ipam-controller)
+ *     assigns each node's pod CIDR: nodes then register without one and wait for it; when false
+ *     they cut their own from {@code clusterCidr}, for clusters that run no controller manager
  */
 public record SimulatedNodesConfig(int count, String namePrefix, String clusterCidr, int nodeCidrMaskSize, int zones,
                                    Map<String, String> capacity, Duration leaseInterval, int leaseDurationSeconds,
-                                   Duration statusInterval, int writeConcurrency) {
+                                   Duration statusInterval, int writeConcurrency, boolean podCidrFromCluster) {
 
     /** The label every simulated node carries, so tools can tell them from real ones. */
     public static final String SIMULATED_LABEL = "skiff.dev/simulated";
@@ -30,6 +33,14 @@ public record SimulatedNodesConfig(int count, String namePrefix, String clusterC
     /** Upstream's defaults for a node of 32 CPUs, 256 GiB memory, 110 pods and 1 TiB ephemeral storage. */
     public static final Map<String, String> DEFAULT_CAPACITY =
             Map.of("cpu", "32", "memory", "256Gi", "pods", "110", "ephemeral-storage", "1Ti");
+
+    /** The configuration with nodes that choose their own pod CIDRs. */
+    public SimulatedNodesConfig(int count, String namePrefix, String clusterCidr, int nodeCidrMaskSize, int zones,
+                                Map<String, String> capacity, Duration leaseInterval, int leaseDurationSeconds,
+                                Duration statusInterval, int writeConcurrency) {
+        this(count, namePrefix, clusterCidr, nodeCidrMaskSize, zones, capacity, leaseInterval, leaseDurationSeconds,
+                statusInterval, writeConcurrency, false);
+    }
 
     public SimulatedNodesConfig {
         Objects.requireNonNull(namePrefix, "namePrefix");
@@ -60,11 +71,17 @@ public record SimulatedNodesConfig(int count, String namePrefix, String clusterC
 
     public SimulatedNodesConfig withPodCidrs(String cidr, int maskSize) {
         return new SimulatedNodesConfig(count, namePrefix, cidr, maskSize, zones, capacity, leaseInterval,
-                leaseDurationSeconds, statusInterval, writeConcurrency);
+                leaseDurationSeconds, statusInterval, writeConcurrency, podCidrFromCluster);
     }
 
     public SimulatedNodesConfig withLeaseInterval(Duration interval) {
         return new SimulatedNodesConfig(count, namePrefix, clusterCidr, nodeCidrMaskSize, zones, capacity, interval,
-                leaseDurationSeconds, statusInterval, writeConcurrency);
+                leaseDurationSeconds, statusInterval, writeConcurrency, podCidrFromCluster);
+    }
+
+    /** The same nodes, with pod CIDRs assigned by the cluster ({@code true}) or chosen by each node. */
+    public SimulatedNodesConfig withPodCidrFromCluster(boolean fromCluster) {
+        return new SimulatedNodesConfig(count, namePrefix, clusterCidr, nodeCidrMaskSize, zones, capacity, leaseInterval,
+                leaseDurationSeconds, statusInterval, writeConcurrency, fromCluster);
     }
 }

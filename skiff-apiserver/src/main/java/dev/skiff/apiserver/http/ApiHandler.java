@@ -15,7 +15,7 @@ import dev.skiff.apiserver.discovery.ResourceRegistry;
 import dev.skiff.apiserver.health.HealthChecks;
 import dev.skiff.apiserver.json.Json;
 import dev.skiff.apiserver.registry.GenericStore;
-import dev.skiff.apiserver.registry.NamespaceCleanup;
+import dev.skiff.apiserver.registry.NamespaceDeletion;
 import dev.skiff.apiserver.registry.Patches;
 import dev.skiff.apiserver.registry.apiextensions.CustomResourceStrategy;
 import dev.skiff.storage.StoreException;
@@ -80,7 +80,6 @@ public final class ApiHandler extends Handler.Abstract {
       HealthChecks health, Map<ResourceDefinition, GenericStore> stores,
       java.time.InstantSource clock, java.time.Duration bookmarkInterval, String serverAddress,
       ServerWebSocketContainer webSockets) {
-    NamespaceCleanup cleanup = new NamespaceCleanup(stores.values(), clock);
     // a custom resource's schema is its strategy's; built-in kinds are described from their model classes
     OpenApiDocuments openapi = new OpenApiDocuments(registry,
         def -> Optional.ofNullable(stores.get(def)).map(GenericStore::strategy)
@@ -88,7 +87,8 @@ public final class ApiHandler extends Handler.Abstract {
             .map(s -> ((CustomResourceStrategy) s).schema().root()),
         Patches::mergeKeys);
     return new ApiHandler(authenticator, authorizer, registry, health,
-        new ResourceHandler(stores, cleanup, clock, bookmarkInterval, webSockets), serverAddress, openapi);
+        new ResourceHandler(stores, new NamespaceDeletion(clock), clock, bookmarkInterval, webSockets), serverAddress,
+        openapi);
   }
 
   /** Ends every open watch stream (at shutdown, so that Jetty can stop promptly). */

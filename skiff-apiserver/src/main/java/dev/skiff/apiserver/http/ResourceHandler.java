@@ -10,7 +10,7 @@ import dev.skiff.apiserver.registry.DeletionPropagation;
 import dev.skiff.apiserver.registry.GenericStore;
 import dev.skiff.apiserver.registry.ListOptions;
 import dev.skiff.apiserver.registry.ListResult;
-import dev.skiff.apiserver.registry.NamespaceCleanup;
+import dev.skiff.apiserver.registry.NamespaceDeletion;
 import dev.skiff.apiserver.registry.Patches;
 import dev.skiff.apiserver.registry.ResourceLister;
 import dev.skiff.apiserver.registry.ResourceWatch;
@@ -36,18 +36,18 @@ import tools.jackson.databind.node.ObjectNode;
  */
 final class ResourceHandler implements AutoCloseable {
   private final Map<ResourceDefinition, GenericStore> stores;
-  private final NamespaceCleanup namespaceCleanup;
+  private final NamespaceDeletion namespaceDeletion;
   private final InstantSource clock;
   private final Duration bookmarkInterval;
   private final WatchStreamer watches;
   private final FieldValidation fieldValidation = new FieldValidation(RequestBodies.SCHEMA);
 
-  ResourceHandler(Map<ResourceDefinition, GenericStore> stores, NamespaceCleanup namespaceCleanup,
+  ResourceHandler(Map<ResourceDefinition, GenericStore> stores, NamespaceDeletion namespaceDeletion,
       InstantSource clock, Duration bookmarkInterval,
       ServerWebSocketContainer webSockets) {
     // Live: custom resources are added and removed while serving, so the map must be thread-safe.
     this.stores = stores;
-    this.namespaceCleanup = Objects.requireNonNull(namespaceCleanup, "namespaceCleanup");
+    this.namespaceDeletion = Objects.requireNonNull(namespaceDeletion, "namespaceDeletion");
     this.clock = clock;
     this.bookmarkInterval = bookmarkInterval;
     this.watches = new WatchStreamer(clock, webSockets);
@@ -118,6 +118,13 @@ final class ResourceHandler implements AutoCloseable {
       status.putObject("metadata");
       status.put("status", "Success").put("code", 201);
       ex.reply(201, "application/json", Json.write(status));
+      return;
+    }
+    if (known && info.subresource().equals("finalize") && info.verb().equals("update")) {
+      OutputFormat format = OutputFormat.negotiate(ex.header("Accept"), false);
+      boolean dryRun = ex.query().getOrDefault("dryRun", List.of()).contains("All");
+      ObjectNode body = RequestBodies.object(ex.header("Content-Type"), ex.body());
+      one(ex, format, store, namespaceDeletion.finalizeNamespace(store, info.name(), body, dryRun), 200);
       return;
     }
     if (known && info.subresource().equals("scale")) {
@@ -258,7 +265,7 @@ final class ResourceHandler implements AutoCloseable {
     String rv = opts.path("preconditions").path("resourceVersion").asString("");
     ResourceDefinition def = store.definition();
     if (def.group().isEmpty() && def.plural().equals("namespaces") && !dryRun) {
-      one(ex, format, store, namespaceCleanup.delete(store, name, uid, rv), 200);
+      one(ex, format, store, namespaceDeletion.delete(store, name, uid, rv), 200);
       return;
     }
     Long grace = opts.path("gracePeriodSeconds").isNumber() ? Long.valueOf(opts.path("gracePeriodSeconds").asLong()) : null;

@@ -180,7 +180,7 @@ public final class GenericStore {
         // Upstream writes nothing for a no-op update, so the resourceVersion stays.
         return dryRun ? updated : old;
       }
-      if (ObjectMeta.isTerminating(updated) && finalizers(updated).isEmpty()
+      if (ObjectMeta.isTerminating(updated) && finalizers(updated).isEmpty() && !strategy.holdsDeletion(updated)
           && old.path("metadata").path("deletionGracePeriodSeconds").asLong(0) == 0) {
         // The last finalizer went away: the object is now deleted, as upstream does in update. A pod in
         // its grace period (deletionGracePeriodSeconds > 0) stays: its kubelet still posts status.

@@ -92,6 +92,14 @@ public interface ResourceStrategy {
   }
 
   /** Whether a delete returns the deleted object (true) or a success Status (false). */
+  /**
+   * Whether a terminating object whose metadata.finalizers are empty must still stay, because a
+   * finalizer of the kind's own (a namespace's {@code spec.finalizers}) is pending. By default false.
+   */
+  default boolean holdsDeletion(JsonNode obj) {
+    return false;
+  }
+
   default boolean returnDeletedObject() {
     return false;
   }

@@ -22,6 +22,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * An in-process ApiServer on a real SQLite file, a fabric8 client and the real kubectl against it,
@@ -34,17 +35,25 @@ public final class TestCluster implements AutoCloseable {
   public final KubernetesClient client;
   public final Kubectl kubectl;
   public final ControllerManager manager;
+  /** The manager's configuration, for tests that start a second manager (a restart). */
+  public final ControllerManagerConfig config;
 
   public TestCluster(Path dir, Set<String> controllers) throws Exception {
+    this(dir, controllers, UnaryOperator.identity());
+  }
+
+  /** As {@link #TestCluster(Path, Set)}, with the manager's configuration changed by {@code tune}. */
+  public TestCluster(Path dir, Set<String> controllers, UnaryOperator<ControllerManagerConfig> tune) throws Exception {
     store = SqliteStore.open(dir.resolve("state.db"));
     server = new ApiServer(new ApiServerConfig(dir.resolve("data"), "127.0.0.1", 0, store, null, null));
     server.start();
-    Config config = Config.fromKubeconfig(Files.readString(server.kubeconfig()));
-    client = new KubernetesClientBuilder().withConfig(config).build();
+    Config clientConfig = Config.fromKubeconfig(Files.readString(server.kubeconfig()));
+    client = new KubernetesClientBuilder().withConfig(clientConfig).build();
     kubectl = new Kubectl(server.kubeconfig());
     var defaults = ControllerManagerConfig.defaults("test-" + ProcessHandle.current().pid());
-    manager = new ControllerManager(client, new ControllerManagerConfig(controllers, 3, true, defaults.identity(),
+    config = tune.apply(new ControllerManagerConfig(controllers, 3, true, defaults.identity(),
         defaults.leaseDuration(), defaults.renewDeadline(), defaults.retryPeriod()));
+    manager = new ControllerManager(client, config);
   }
 
   public void createNamespace(String name) {

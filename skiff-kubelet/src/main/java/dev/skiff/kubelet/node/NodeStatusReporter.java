@@ -50,6 +50,8 @@ public final class NodeStatusReporter implements AutoCloseable {
   /** PIDPressure when fewer than this share of pid_max is left. */
   private static final double PID_EVICTION_FRACTION = 0.05;
   private static final Duration TICK = Duration.ofSeconds(1);
+  /** How long a kubelet whose podCIDR comes from the cluster waits for it. */
+  static final Duration POD_CIDR_WAIT = Duration.ofMinutes(5);
 
   private final KubernetesClient client;
   private final KubeletConfig config;
@@ -83,24 +85,54 @@ public final class NodeStatusReporter implements AutoCloseable {
     return nodeIp;
   }
 
-  /** The pod CIDR: the Node's spec.podCIDR, which registration sets to the configured default when empty. */
+  /**
+   * The pod CIDR: the Node's spec.podCIDR. A kubelet that chooses its own has written
+   * {@link KubeletConfig#defaultPodCidr()} there at registration when it was empty; one whose
+   * podCIDR comes from the cluster waits (polling once a second, for at most
+   * {@link #POD_CIDR_WAIT}) until the node-ipam-controller has set it.
+   */
   public Ipv4Cidr podCidr() {
-    Node node = client.nodes().withName(config.nodeName()).get();
-    String cidr = node == null ? null : node.getSpec().getPodCIDR();
-    return cidr == null || cidr.isEmpty() ? config.defaultPodCidr() : Ipv4Cidr.parse(cidr);
+    long deadline = System.nanoTime() + POD_CIDR_WAIT.toNanos();
+    boolean logged = false;
+    while (true) {
+      Node node = client.nodes().withName(config.nodeName()).get();
+      String cidr = node == null || node.getSpec() == null ? null : node.getSpec().getPodCIDR();
+      if (cidr != null && !cidr.isEmpty()) {
+        return Ipv4Cidr.parse(cidr);
+      }
+      if (!config.podCidrFromCluster()) {
+        return config.defaultPodCidr();
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("node " + config.nodeName() + " got no podCIDR within " + POD_CIDR_WAIT
+            + "; is the controller manager's node-ipam-controller running?");
+      }
+      if (!logged) {
+        LOG.info("waiting for the cluster (node-ipam-controller) to assign a podCIDR to node {}", config.nodeName());
+        logged = true;
+      }
+      try {
+        Thread.sleep(1000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while waiting for a podCIDR", e);
+      }
+    }
   }
 
   private void register() {
     Node existing = client.nodes().withName(config.nodeName()).get();
     if (existing == null) {
-      Node node = new NodeBuilder()
-          .withNewMetadata().withName(config.nodeName()).withLabels(labels()).endMetadata()
-          .withNewSpec().withPodCIDR(config.defaultPodCidr().toString())
-          .withPodCIDRs(config.defaultPodCidr().toString()).endSpec()
-          .build();
+      NodeBuilder node = new NodeBuilder()
+          .withNewMetadata().withName(config.nodeName()).withLabels(labels()).endMetadata();
+      if (!config.podCidrFromCluster()) {
+        node.withNewSpec().withPodCIDR(config.defaultPodCidr().toString())
+            .withPodCIDRs(config.defaultPodCidr().toString()).endSpec();
+      }
       try {
-        client.nodes().resource(node).create();
-        LOG.info("registered node {} with podCIDR {}", config.nodeName(), config.defaultPodCidr());
+        client.nodes().resource(node.build()).create();
+        LOG.info("registered node {} with podCIDR {}", config.nodeName(),
+            config.podCidrFromCluster() ? "from the cluster" : config.defaultPodCidr());
         return;
       } catch (KubernetesClientException e) {
         if (e.getCode() != 409) {
@@ -112,8 +144,8 @@ public final class NodeStatusReporter implements AutoCloseable {
     // a node that exists keeps its podCIDR (immutable once set) and gains the kubelet's labels
     Map<String, Object> patch = new LinkedHashMap<>();
     patch.put("metadata", Map.of("labels", labels()));
-    if (existing.getSpec() == null || existing.getSpec().getPodCIDR() == null
-        || existing.getSpec().getPodCIDR().isEmpty()) {
+    if (!config.podCidrFromCluster() && (existing.getSpec() == null || existing.getSpec().getPodCIDR() == null
+        || existing.getSpec().getPodCIDR().isEmpty())) {
       patch.put("spec", Map.of("podCIDR", config.defaultPodCidr().toString(),
           "podCIDRs", List.of(config.defaultPodCidr().toString())));
     }

@@ -76,6 +76,12 @@ public final class NamespaceStrategy implements ResourceStrategy {
     return field.equals("status.phase") ? Json.text(obj.path("status"), "phase") : Optional.empty();
   }
 
+  /** A namespace stays until its {@code spec.finalizers} ("kubernetes") are removed through {@code finalize}. */
+  @Override
+  public boolean holdsDeletion(JsonNode obj) {
+    return !obj.path("spec").path("finalizers").isEmpty();
+  }
+
   @Override
   public boolean returnDeletedObject() {
     return true;
