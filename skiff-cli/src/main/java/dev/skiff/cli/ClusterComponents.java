@@ -2,6 +2,7 @@ package dev.skiff.cli;
 
 import dev.skiff.controllers.ControllerManager;
 import dev.skiff.controllers.ControllerManagerConfig;
+import dev.skiff.controllers.nodeipam.NodeIpamConfig;
 import dev.skiff.kubelet.Kubelet;
 import dev.skiff.kubelet.KubeletConfig;
 import dev.skiff.scheduler.wiring.SchedulerConfig;
@@ -58,6 +59,10 @@ final class ClusterComponents implements AutoCloseable {
     Config config = Config.fromKubeconfig(Files.readString(kubeconfig));
     ClusterComponents components =
         new ClusterComponents(new KubernetesClientBuilder().withConfig(config).build());
+    // with a controller manager, node IPAM hands out podCIDRs; without one, nodes choose their own
+    boolean cidrsFromCluster = !options.disabled().contains(CONTROLLERS);
+    SimulatedNodesConfig simulated = options.simulatedNodes() > 0
+        ? SimulatedNodesConfig.of(options.simulatedNodes()).withPodCidrFromCluster(cidrsFromCluster) : null;
     try {
       if (!options.disabled().contains(SCHEDULER)) {
         components.running.push(new SchedulerService(components.client,
@@ -65,22 +70,27 @@ final class ClusterComponents implements AutoCloseable {
         out.println("skiff: scheduler started (leader election on kube-system/kube-scheduler)");
       }
       if (!options.disabled().contains(CONTROLLERS)) {
-        components.running.push(new ControllerManager(components.client,
-            ControllerManagerConfig.defaults(options.identity())));
+        ControllerManagerConfig managerConfig = ControllerManagerConfig.defaults(options.identity());
+        if (simulated != null) {
+          // many simulated nodes need smaller ranges than the default /24: IPAM cuts what they expect
+          managerConfig = managerConfig.withNodeIpam(new NodeIpamConfig(true, NodeIpamConfig.defaults().clusterCidr(),
+              simulated.nodeCidrMaskSize()));
+        }
+        components.running.push(new ControllerManager(components.client, managerConfig));
         out.println("skiff: controller manager started (leader election on"
             + " kube-system/kube-controller-manager)");
       }
       if (options.agent()) {
-        KubeletConfig kubelet = KubeletConfig.defaults(options.dataDir().resolve("agent"));
+        KubeletConfig kubelet = KubeletConfig.defaults(options.dataDir().resolve("agent"))
+            .withPodCidrFromCluster(cidrsFromCluster);
         out.printf("skiff: starting the node agent for node %s (containerd, images, CNI)...%n",
             kubelet.nodeName());
         out.flush();
         components.running.push(new Kubelet(components.client, kubelet));
         out.printf("skiff: node %s registered%n", kubelet.nodeName());
       }
-      if (options.simulatedNodes() > 0) {
-        components.running.push(new SimulatedNodes(components.client,
-            SimulatedNodesConfig.of(options.simulatedNodes())));
+      if (simulated != null) {
+        components.running.push(new SimulatedNodes(components.client, simulated));
         out.printf("skiff: %d simulated nodes registering (sim-node-0001 ...)%n",
             options.simulatedNodes());
       }

@@ -192,7 +192,8 @@ final class ServerCommand implements Callable<Integer> {
     return t == e ? String.valueOf(e.getMessage()) : e.getMessage() + " (" + t.getMessage() + ")";
   }
 
-  private static Path defaultDataDir() {
+  /** Where state lives when --data-dir is not given. */
+  static Path defaultDataDir() {
     return "root".equals(System.getProperty("user.name"))
         ? Path.of("/var/lib/skiff")
         : Path.of(System.getProperty("user.home"), ".skiff");
