@@ -2,6 +2,7 @@ package dev.skiff.controllers;
 
 import dev.skiff.controllers.deployment.DeploymentController;
 import dev.skiff.controllers.garbagecollector.GarbageCollector;
+import dev.skiff.controllers.job.JobController;
 import dev.skiff.controllers.replicaset.ReplicaSetController;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -17,6 +18,7 @@ public final class ControllerRegistry {
     all.put(ReplicaSetController.NAME, ReplicaSetController::new);
     all.put(DeploymentController.NAME, DeploymentController::new);
     all.put(GarbageCollector.NAME, GarbageCollector::new);
+    all.put(JobController.NAME, JobController::new);
     return all;
   }
 
