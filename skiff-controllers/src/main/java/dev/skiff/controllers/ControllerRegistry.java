@@ -1,5 +1,6 @@
 package dev.skiff.controllers;
 
+import dev.skiff.controllers.cronjob.CronJobController;
 import dev.skiff.controllers.deployment.DeploymentController;
 import dev.skiff.controllers.garbagecollector.GarbageCollector;
 import dev.skiff.controllers.job.JobController;
@@ -19,6 +20,7 @@ public final class ControllerRegistry {
     all.put(DeploymentController.NAME, DeploymentController::new);
     all.put(GarbageCollector.NAME, GarbageCollector::new);
     all.put(JobController.NAME, JobController::new);
+    all.put(CronJobController.NAME, CronJobController::new);
     return all;
   }
 
