@@ -4,7 +4,9 @@ import dev.skiff.controllers.cronjob.CronJobController;
 import dev.skiff.controllers.deployment.DeploymentController;
 import dev.skiff.controllers.garbagecollector.GarbageCollector;
 import dev.skiff.controllers.job.JobController;
+import dev.skiff.controllers.podgc.PodGarbageCollector;
 import dev.skiff.controllers.replicaset.ReplicaSetController;
+import dev.skiff.controllers.ttlafterfinished.TtlAfterFinishedController;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -21,6 +23,8 @@ public final class ControllerRegistry {
     all.put(GarbageCollector.NAME, GarbageCollector::new);
     all.put(JobController.NAME, JobController::new);
     all.put(CronJobController.NAME, CronJobController::new);
+    all.put(TtlAfterFinishedController.NAME, TtlAfterFinishedController::new);
+    all.put(PodGarbageCollector.NAME, PodGarbageCollector::new);
     return all;
   }
 
