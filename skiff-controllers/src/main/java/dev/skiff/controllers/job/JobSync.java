@@ -4,6 +4,7 @@ import dev.skiff.controllers.base.ControllerRefClaim;
 import dev.skiff.controllers.base.EventRecorder;
 import dev.skiff.controllers.base.Expectations;
 import dev.skiff.controllers.base.ObjectKey;
+import dev.skiff.controllers.base.OwnerReferences;
 import dev.skiff.controllers.base.PodConditions;
 import dev.skiff.controllers.base.Reconciler;
 import dev.skiff.controllers.base.SharedInformers;
@@ -71,6 +72,7 @@ final class JobSync implements Reconciler {
     if (cached == null) {
       expectations.delete(key);
       removals.delete(key);
+      releaseOrphans(key);
       return Result.done();
     }
     Instant now = clock.instant();
@@ -206,6 +208,26 @@ final class JobSync implements Reconciler {
       return Result.requeueAfter(requeue.isNegative() ? Duration.ZERO : requeue.plusMillis(100));
     }
     return Result.done();
+  }
+
+  /**
+   * Removes the tracking finalizer from pods whose Job is gone (deleted with background or orphan
+   * propagation while they ran), as upstream's {@code handleOrphanPod}; otherwise they could never
+   * be deleted. The API server is asked first, since the cache may not have seen a new Job yet.
+   */
+  private void releaseOrphans(ObjectKey key) {
+    List<Pod> orphans = pods.getIndexer().byIndex(SharedInformers.BY_NAMESPACE, key.namespace()).stream()
+        .filter(JobPods::hasTrackingFinalizer)
+        .filter(p -> OwnerReferences.controllerOf(p).map(r -> "Job".equals(r.getKind()) && key.name().equals(r.getName()))
+            .orElse(false)).toList();
+    if (orphans.isEmpty()) {
+      return;
+    }
+    Job live = client.batch().v1().jobs().inNamespace(key.namespace()).withName(key.name()).get();
+    String liveUid = live == null ? null : live.getMetadata().getUid();
+    scaling.unfinalize(key, orphans.stream()
+        .filter(p -> !OwnerReferences.controllerOf(p).orElseThrow().getUid().equals(liveUid)).toList());
+    removals.delete(key);
   }
 
   private boolean canAdopt(Job job) {

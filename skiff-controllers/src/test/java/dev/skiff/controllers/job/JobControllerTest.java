@@ -236,4 +236,13 @@ class JobControllerTest {
         + second.getMetadata().getName() + " failed with exit code 42 matching FailJob rule at index 1");
     assertThat(j.getStatus().getFailed()).isEqualTo(1);
   }
+
+  @Test
+  void podsOfAJobDeletedWhileRunningLoseTheTrackingFinalizer() {
+    job("dropped", b -> b.editSpec().withParallelism(2).withCompletions(2).endSpec());
+    await().atMost(Duration.ofSeconds(30)).until(() -> kubelet.running(NS, "dropped").size() == 2);
+    cluster.kubectl.run("-n", NS, "delete", "job", "dropped", "--cascade=background", "--wait=false").assertOk();
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(pods("dropped")).hasSize(2)
+        .allSatisfy(p -> assertThat(p.getMetadata().getFinalizers()).doesNotContain(JobPods.TRACKING_FINALIZER)));
+  }
 }
