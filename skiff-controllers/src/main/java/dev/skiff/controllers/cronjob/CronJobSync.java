@@ -6,6 +6,7 @@ import dev.skiff.controllers.base.OwnerReferences;
 import dev.skiff.controllers.base.Reconciler;
 import dev.skiff.controllers.base.SharedInformers;
 import dev.skiff.controllers.job.JobConditions;
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectReference;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
@@ -15,6 +16,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.CronJobStatus;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJobStatusBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.JobSpecBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -24,6 +26,7 @@ import java.time.InstantSource;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -229,14 +232,14 @@ final class CronJobSync implements Reconciler {
     return new JobBuilder().withNewMetadata().withName(name).withNamespace(cj.getMetadata().getNamespace())
         .withLabels(tm.getLabels() == null ? Map.of() : new LinkedHashMap<>(tm.getLabels())).withAnnotations(annotations)
         .withOwnerReferences(OwnerReferences.controllerRef(cj)).endMetadata()
-        .withSpec(new io.fabric8.kubernetes.api.model.batch.v1.JobSpecBuilder(template.getSpec()).build()).build();
+        .withSpec(new JobSpecBuilder(template.getSpec()).build()).build();
   }
 
   /** Deletes {@code job} with background propagation; false when the delete failed. */
   private boolean deleteJob(CronJob cj, Job job) {
     try {
       client.batch().v1().jobs().inNamespace(job.getMetadata().getNamespace()).withName(job.getMetadata().getName())
-          .withPropagationPolicy(io.fabric8.kubernetes.api.model.DeletionPropagation.BACKGROUND).delete();
+          .withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
       events.event(cj, EventRecorder.NORMAL, "SuccessfulDelete", "Deleted job " + job.getMetadata().getName());
       return true;
     } catch (KubernetesClientException e) {
@@ -253,6 +256,6 @@ final class CronJobSync implements Reconciler {
   }
 
   private static String format(Instant t) {
-    return DateTimeFormatter.ISO_INSTANT.format(t.truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+    return DateTimeFormatter.ISO_INSTANT.format(t.truncatedTo(ChronoUnit.SECONDS));
   }
 }

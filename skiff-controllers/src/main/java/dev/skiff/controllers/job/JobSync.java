@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
 import io.fabric8.kubernetes.api.model.batch.v1.JobStatus;
 import io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.UncountedTerminatedPods;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.time.Duration;
@@ -29,6 +30,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
@@ -94,7 +96,7 @@ final class JobSync implements Reconciler {
     Set<String> unfinalized = scaling.unfinalize(key, tally.toUnfinalize());
     Set<String> pending = removals.pending(key);
     Map<String, Pod> byUid = owned.stream().collect(Collectors.toMap(p -> p.getMetadata().getUid(), Function.identity()));
-    java.util.function.Predicate<String> released = uid -> unfinalized.contains(uid) || pending.contains(uid)
+    Predicate<String> released = uid -> unfinalized.contains(uid) || pending.contains(uid)
         || !byUid.containsKey(uid) || !JobPods.hasTrackingFinalizer(byUid.get(uid));
     JobStatus old = statusOf(job);
     Set<String> stillSucceeded = new HashSet<>(tally.succeeded());
@@ -194,7 +196,7 @@ final class JobSync implements Reconciler {
     JobStatus status = new JobStatusBuilder(old)
         .withActive(activeAfter).withReady(Math.min(ready, activeAfter)).withTerminating((int) terminating)
         .withSucceeded(succeededCounted).withFailed(failedCounted)
-        .withUncountedTerminatedPods(new io.fabric8.kubernetes.api.model.batch.v1.UncountedTerminatedPods(
+        .withUncountedTerminatedPods(new UncountedTerminatedPods(
             List.copyOf(stillFailed), List.copyOf(stillSucceeded)))
         .withCompletedIndexes(JobSpecView.indexed(job) ? tally.completed().toString() : null)
         .withStartTime(startTime == null ? null : timestamp(startTime))

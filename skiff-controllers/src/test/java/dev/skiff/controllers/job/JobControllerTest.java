@@ -200,6 +200,10 @@ class JobControllerTest {
       assertThat(condition(j, JobConditions.SUSPENDED).getStatus()).isEqualTo("True");
     });
     assertThat(eventReasons("sleepy")).contains("Suspended", "Resumed", "SuccessfulDelete");
+    // a settled Job is not rewritten: the controller's own status writes do not feed a loop
+    String settled = get("sleepy").getMetadata().getResourceVersion();
+    await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+        assertThat(get("sleepy").getMetadata().getResourceVersion()).isEqualTo(settled));
   }
 
   @Test
