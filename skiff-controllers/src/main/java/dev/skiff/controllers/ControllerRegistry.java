@@ -1,18 +1,22 @@
 package dev.skiff.controllers;
 
+import dev.skiff.controllers.cronjob.CronJobController;
 import dev.skiff.controllers.daemon.DaemonSetController;
 import dev.skiff.controllers.deployment.DeploymentController;
 import dev.skiff.controllers.endpoint.EndpointsController;
 import dev.skiff.controllers.endpointslice.EndpointSliceController;
 import dev.skiff.controllers.garbagecollector.GarbageCollector;
+import dev.skiff.controllers.job.JobController;
 import dev.skiff.controllers.namespace.NamespaceController;
 import dev.skiff.controllers.nodeipam.NodeIpamController;
 import dev.skiff.controllers.nodelifecycle.NodeLifecycleController;
-import dev.skiff.controllers.rootcacertpublisher.RootCaCertPublisher;
-import dev.skiff.controllers.serviceaccount.ServiceAccountController;
+import dev.skiff.controllers.podgc.PodGarbageCollector;
 import dev.skiff.controllers.replicaset.ReplicaSetController;
 import dev.skiff.controllers.replication.ReplicationControllerController;
+import dev.skiff.controllers.rootcacertpublisher.RootCaCertPublisher;
+import dev.skiff.controllers.serviceaccount.ServiceAccountController;
 import dev.skiff.controllers.statefulset.StatefulSetController;
+import dev.skiff.controllers.ttlafterfinished.TtlAfterFinishedController;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -37,6 +41,10 @@ public final class ControllerRegistry {
     all.put(EndpointSliceController.NAME, EndpointSliceController::new);
     all.put(NodeIpamController.NAME, NodeIpamController::new);
     all.put(NodeLifecycleController.NAME, NodeLifecycleController::new);
+    all.put(JobController.NAME, JobController::new);
+    all.put(CronJobController.NAME, CronJobController::new);
+    all.put(TtlAfterFinishedController.NAME, TtlAfterFinishedController::new);
+    all.put(PodGarbageCollector.NAME, PodGarbageCollector::new);
     return all;
   }
 
