@@ -1,6 +1,7 @@
 package dev.skiff.kubelet.server;
 
 import dev.skiff.kubelet.cri.RuntimeService;
+import dev.skiff.kubelet.server.spdy.ChunkInputStream;
 import dev.skiff.kubelet.server.spdy.SpdyConnection;
 import dev.skiff.kubelet.server.spdy.SpdyStream;
 import java.io.IOException;
@@ -33,7 +34,8 @@ final class PortForwardTunnel implements MessageRelay {
 
   private final RuntimeService runtime;
   private final String sandboxId;
-  private final MessageInputStream input = new MessageInputStream();
+  /** The tunnel's bytes; a bounded backlog slows the client down instead of filling memory. */
+  private final ChunkInputStream input = new ChunkInputStream(64);
   private final Map<String, SpdyStream[]> pairs = new ConcurrentHashMap<>();
   private volatile SpdyConnection spdy;
 

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.LinkedBlockingQueue;
 
 /**
  * One stream of a {@link SpdyConnection}: the headers it was opened with, its incoming bytes as an
@@ -18,7 +17,8 @@ public final class SpdyStream {
   private final SpdyConnection connection;
   private final int id;
   private final Map<String, String> headers;
-  private final LinkedBlockingQueue<byte[]> incoming = new LinkedBlockingQueue<>();
+  /** Unbounded: the session's reading thread must never wait on one stream's reader. */
+  private final ChunkInputStream incoming = new ChunkInputStream(Integer.MAX_VALUE);
   private volatile boolean ended;
   private volatile boolean writeClosed;
   /** When set, incoming data goes here directly (on the reading thread) instead of to {@link #input()}. */
@@ -59,12 +59,14 @@ public final class SpdyStream {
       }
       return;
     }
-    if (data.length > 0) {
-      incoming.add(data);
+    try {
+      incoming.offer(data);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e); // not with an unbounded queue
     }
     if (fin) {
       ended = true;
-      incoming.add(END);
+      incoming.end();
     }
   }
 
@@ -97,41 +99,8 @@ public final class SpdyStream {
     connection.writeReset(id, SpdyConnection.CANCEL);
   }
 
-  /** The bytes the peer sends, until its FIN. */
+  /** The bytes the peer sends, until its FIN (for streams opened by the peer). */
   public InputStream input() {
-    return new InputStream() {
-      private byte[] current = new byte[0];
-      private int pos;
-      private boolean eof;
-
-      @Override
-      public int read() throws IOException {
-        byte[] one = new byte[1];
-        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-      }
-
-      @Override
-      public int read(byte[] b, int off, int len) throws IOException {
-        while (pos == current.length) {
-          if (eof) {
-            return -1;
-          }
-          try {
-            current = incoming.take();
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
-          }
-          pos = 0;
-          if (current == END) {
-            eof = true;
-          }
-        }
-        int n = Math.min(len, current.length - pos);
-        System.arraycopy(current, pos, b, off, n);
-        pos += n;
-        return n;
-      }
-    };
+    return incoming;
   }
 }
