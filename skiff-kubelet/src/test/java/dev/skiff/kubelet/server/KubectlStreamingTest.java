@@ -163,6 +163,26 @@ class KubectlStreamingTest {
   }
 
   @Test
+  void attachStreamsTheMainProcessOutput() throws Exception {
+    Process attach = kubectl.start("-n", NS, "attach", "web");
+    try {
+      ByteArrayOutputStream seen = new ByteArrayOutputStream();
+      Thread.ofVirtual().start(() -> copy(attach.getInputStream(), seen));
+      // attach shows only what the process writes from now on: poke it until a line arrives
+      await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(2)).until(() -> {
+        kubectl.run("-n", NS, "exec", "web", "--", "touch", "/tmp/more").assertOk();
+        synchronized (seen) {
+          return seen.toString(StandardCharsets.UTF_8).contains("later");
+        }
+      });
+      assertThat(attach.isAlive()).as("attach stays until the container ends").isTrue();
+    } finally {
+      attach.destroy();
+      attach.waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
   void previousLogsAfterARestart() {
     await().atMost(Duration.ofSeconds(60)).until(() -> restarts("crash") >= 1);
     var previous = kubectl.run("-n", NS, "logs", "crash", "--previous").assertOk().stdout();
