@@ -29,6 +29,8 @@ public final class CriLogReader {
 
   /** How often a followed file is checked for growth. */
   static final Duration POLL = Duration.ofMillis(100);
+  /** How many idle polls pass between two questions to the runtime whether the container still runs. */
+  private static final int RUNNING_CHECK_EVERY = 10;
   /** Upstream's output timestamp format: RFC 3339 with nanoseconds always nine digits. */
   private static final DateTimeFormatter OUT = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSSSSXXX")
       .withZone(ZoneOffset.UTC);
@@ -52,6 +54,7 @@ public final class CriLogReader {
       ByteBuffer buf = ByteBuffer.allocate(64 * 1024);
       ByteArrayLine line = new ByteArrayLine();
       boolean ended = false;
+      long idlePolls = 0;
       while (true) {
         buf.clear();
         int n = ch.read(buf);
@@ -76,8 +79,11 @@ public final class CriLogReader {
           out.flush();
           return;
         }
-        // one more read after the container ended catches what it wrote last
-        ended = !running.getAsBoolean();
+        // one more read after the container ended catches what it wrote last; the runtime is
+        // asked about once a second, the file every poll
+        if (++idlePolls % RUNNING_CHECK_EVERY == 0 || idlePolls == 1) {
+          ended = !running.getAsBoolean();
+        }
         if (!ended) {
           Thread.sleep(POLL);
         }
