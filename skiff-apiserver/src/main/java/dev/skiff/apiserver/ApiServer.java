@@ -13,6 +13,8 @@ import dev.skiff.apiserver.http.ApiHandler;
 import dev.skiff.apiserver.http.HttpsServer;
 import dev.skiff.apiserver.json.Json;
 import dev.skiff.apiserver.pki.ClusterPki;
+import dev.skiff.apiserver.proxy.KubeletClient;
+import dev.skiff.apiserver.proxy.PodStreamProxy;
 import dev.skiff.apiserver.pki.Credential;
 import dev.skiff.apiserver.pki.Kubeconfig;
 import dev.skiff.apiserver.registry.BuiltInResources;
@@ -119,7 +121,9 @@ public final class ApiServer implements AutoCloseable {
     // Watches may be idle for long; they end by their own timeout, not the socket's.
     webSockets.setIdleTimeout(java.time.Duration.ofHours(1));
     handler = ApiHandler.create(new UnionAuthenticator(authenticators), new AllowAuthenticated(), registry, health,
-        liveStores, clock, config.watchBookmarkInterval(), host + ":" + config.port(), webSockets);
+        liveStores, clock, config.watchBookmarkInterval(), host + ":" + config.port(), webSockets,
+        KubeletClient.loadOrCreate(config.dataDir().resolve("tls"), pki.ca()),
+        PodStreamProxy.DEFAULT_ADDRESS_PREFERENCE);
     jetty.setHandler(handler);
     jetty.start();
     port = ((NetworkConnector) jetty.getConnectors()[0]).getLocalPort();

@@ -10,6 +10,8 @@ import dev.skiff.kubelet.image.ImageImporter;
 import dev.skiff.kubelet.node.NodeLeaseHeartbeat;
 import dev.skiff.kubelet.node.NodeStatusReporter;
 import dev.skiff.kubelet.pods.PodWorkers;
+import dev.skiff.kubelet.server.KubeletServer;
+import dev.skiff.kubelet.server.KubeletServerConfig;
 import dev.skiff.kubelet.status.PodStatusWriter;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
@@ -19,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Objects;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,7 +48,17 @@ public final class Kubelet implements AutoCloseable {
   private final PodWorkers pods;
 
   public Kubelet(KubernetesClient client, KubeletConfig config) throws IOException {
+    this(client, config, Optional.empty());
+  }
+
+  /**
+   * A kubelet that also serves logs, exec, attach and port-forward over HTTPS as {@code server}
+   * says (started right after the runtime, so that the Node reports its port).
+   */
+  public Kubelet(KubernetesClient client, KubeletConfig config, Optional<KubeletServerConfig> server)
+      throws IOException {
     Objects.requireNonNull(client, "client");
+    Objects.requireNonNull(server, "server");
     this.config = Objects.requireNonNull(config, "config");
     try {
       long begin = System.nanoTime();
@@ -73,7 +86,13 @@ public final class Kubelet implements AutoCloseable {
       owned.push(cri);
       new dev.skiff.kubelet.image.NodeImages(config.dataDir()).importAll(ImageImporter.forSocket(socket));
       UnreachableRoute.forClusterCidr(config.clusterCidr()).ensure();
-      this.nodeStatus = new NodeStatusReporter(client, config, cri);
+      int kubeletPort = KubeletServerConfig.DEFAULT_PORT;
+      if (server.isPresent()) {
+        var httpServer = new KubeletServer(server.get(), cri.runtime());
+        owned.push(httpServer);
+        kubeletPort = httpServer.port();
+      }
+      this.nodeStatus = new NodeStatusReporter(client, config, cri, kubeletPort);
       owned.push(nodeStatus);
       var podCidr = nodeStatus.podCidr();
       if (!config.clusterCidr().overlaps(podCidr)) {

@@ -1,5 +1,7 @@
 package dev.skiff.apiserver.http;
 
+import dev.skiff.apiserver.proxy.KubeletClient;
+import dev.skiff.apiserver.proxy.PodStreamProxy;
 import dev.skiff.apiserver.api.StatusError;
 import dev.skiff.apiserver.authn.AuthenticationResult;
 import dev.skiff.apiserver.authn.Authenticator;
@@ -56,6 +58,8 @@ public final class ApiHandler extends Handler.Abstract {
   private final ResourceHandler resources;
   private final String serverAddress;
   private final ReviewHandler reviews;
+  /** Pod log/exec/attach/portforward to kubelets; absent when the handler is built without a kubelet client. */
+  private PodStreamProxy podStreams;
 
   ApiHandler(Authenticator authenticator, Authorizer authorizer, ResourceRegistry registry, HealthChecks health,
       ResourceHandler resources, String serverAddress, OpenApiDocuments openapi) {
@@ -89,6 +93,29 @@ public final class ApiHandler extends Handler.Abstract {
     return new ApiHandler(authenticator, authorizer, registry, health,
         new ResourceHandler(stores, new NamespaceDeletion(clock), clock, bookmarkInterval, webSockets), serverAddress,
         openapi);
+  }
+
+  /**
+   * As {@link #create}, also proxying pod log/exec/attach/portforward to the pods' kubelets
+   * through {@code kubelets}, choosing node addresses by {@code addressPreference}.
+   */
+  public static ApiHandler create(Authenticator authenticator, Authorizer authorizer, ResourceRegistry registry,
+      HealthChecks health, Map<ResourceDefinition, GenericStore> stores,
+      java.time.InstantSource clock, java.time.Duration bookmarkInterval, String serverAddress,
+      ServerWebSocketContainer webSockets, KubeletClient kubelets, List<String> addressPreference) {
+    ApiHandler handler = create(authenticator, authorizer, registry, health, stores, clock, bookmarkInterval,
+        serverAddress, webSockets);
+    GenericStore pods = null;
+    GenericStore nodes = null;
+    for (var e : stores.entrySet()) {
+      if (e.getKey().group().isEmpty() && e.getKey().plural().equals("pods")) {
+        pods = e.getValue();
+      } else if (e.getKey().group().isEmpty() && e.getKey().plural().equals("nodes")) {
+        nodes = e.getValue();
+      }
+    }
+    handler.podStreams = new PodStreamProxy(pods, nodes, kubelets, webSockets, addressPreference);
+    return handler;
   }
 
   /** Ends every open watch stream (at shutdown, so that Jetty can stop promptly). */
@@ -161,6 +188,11 @@ public final class ApiHandler extends Handler.Abstract {
           .orElseThrow(StatusError::pathNotFound);
       if (ReviewHandler.isReview(def)) {
         reviews.handle(ex, info, def, user);
+        return;
+      }
+      if (podStreams != null && info.group().isEmpty() && info.resource().equals("pods")
+          && PodStreamProxy.SUBRESOURCES.contains(info.subresource())) {
+        podStreams.handle(ex, info.namespace(), info.name(), info.subresource());
         return;
       }
       resources.handle(ex, info, def);

@@ -1,6 +1,9 @@
 package dev.skiff.kubelet.cri;
 
+import dev.skiff.kubelet.cri.v1.AttachRequest;
 import dev.skiff.kubelet.cri.v1.ContainerFilter;
+import dev.skiff.kubelet.cri.v1.ExecRequest;
+import dev.skiff.kubelet.cri.v1.PortForwardRequest;
 import dev.skiff.kubelet.cri.v1.ContainerStatusRequest;
 import dev.skiff.kubelet.cri.v1.CreateContainerRequest;
 import dev.skiff.kubelet.cri.v1.ListContainersRequest;
@@ -193,5 +196,28 @@ public final class RuntimeService {
       case CONTAINER_EXITED -> ContainerState.EXITED;
       case CONTAINER_UNKNOWN, UNRECOGNIZED -> ContainerState.UNKNOWN;
     };
+  }
+
+  /**
+   * CRI Exec: the one-use URL on the runtime's streaming server where {@code cmd} runs in the
+   * container once a client connects with the streams asked for here.
+   */
+  public String exec(String containerId, List<String> cmd, boolean tty, boolean stdin, boolean stdout, boolean stderr) {
+    var request = ExecRequest.newBuilder().setContainerId(containerId).addAllCmd(cmd).setTty(tty)
+        .setStdin(stdin).setStdout(stdout).setStderr(stderr).build();
+    return CriCall.run("Exec", () -> stub(callTimeout).exec(request)).getUrl();
+  }
+
+  /** CRI Attach: the one-use URL that attaches to the container's main process. */
+  public String attach(String containerId, boolean tty, boolean stdin, boolean stdout, boolean stderr) {
+    var request = AttachRequest.newBuilder().setContainerId(containerId).setTty(tty)
+        .setStdin(stdin).setStdout(stdout).setStderr(stderr).build();
+    return CriCall.run("Attach", () -> stub(callTimeout).attach(request)).getUrl();
+  }
+
+  /** CRI PortForward: the one-use URL that forwards to ports in the sandbox's network namespace. */
+  public String portForward(String sandboxId, List<Integer> ports) {
+    var request = PortForwardRequest.newBuilder().setPodSandboxId(sandboxId).addAllPort(ports).build();
+    return CriCall.run("PortForward", () -> stub(callTimeout).portForward(request)).getUrl();
   }
 }

@@ -57,6 +57,7 @@ public final class NodeStatusReporter implements AutoCloseable {
   private final KubeletConfig config;
   private final CriConnection cri;
   private final String nodeIp;
+  private final int kubeletPort;
   private final Ticker ticker;
   private NodeStatus lastPosted;
   private Instant lastPostedAt = Instant.EPOCH;
@@ -65,6 +66,16 @@ public final class NodeStatusReporter implements AutoCloseable {
    * Registers the Node (creating it, or filling in a missing podCIDR) and starts posting status.
    */
   public NodeStatusReporter(KubernetesClient client, KubeletConfig config, CriConnection cri) throws IOException {
+    this(client, config, cri, 10250);
+  }
+
+  /**
+   * As {@link #NodeStatusReporter(KubernetesClient, KubeletConfig, CriConnection)}, reporting
+   * {@code kubeletPort} as {@code status.daemonEndpoints.kubeletEndpoint.Port}.
+   */
+  public NodeStatusReporter(KubernetesClient client, KubeletConfig config, CriConnection cri, int kubeletPort)
+      throws IOException {
+    this.kubeletPort = kubeletPort;
     this.client = Objects.requireNonNull(client, "client");
     this.config = Objects.requireNonNull(config, "config");
     this.cri = Objects.requireNonNull(cri, "cri");
@@ -229,7 +240,7 @@ public final class NodeStatusReporter implements AutoCloseable {
         .withAllocatable(allocatable)
         .withConditions(conditions)
         .withAddresses(new NodeAddress(nodeIp, "InternalIP"), new NodeAddress(config.nodeName(), "Hostname"))
-        .withNewDaemonEndpoints().withNewKubeletEndpoint().withPort(10250).endKubeletEndpoint().endDaemonEndpoints()
+        .withNewDaemonEndpoints().withNewKubeletEndpoint().withPort(kubeletPort).endKubeletEndpoint().endDaemonEndpoints()
         .withNewNodeInfo()
         .withArchitecture("amd64")
         .withOperatingSystem("linux")
