@@ -19,6 +19,7 @@ import dev.skiff.apiserver.registry.BuiltInResources;
 import dev.skiff.apiserver.registry.GenericStore;
 import dev.skiff.apiserver.registry.NamespaceLifecycle;
 import dev.skiff.apiserver.registry.ResourceStrategy;
+import dev.skiff.apiserver.registry.cache.WatchCaches;
 import dev.skiff.apiserver.registry.apiextensions.CustomResourceDefinitionStrategy;
 import dev.skiff.apiserver.registry.apiextensions.CustomResourceDefinitions;
 import dev.skiff.apiserver.registry.core.CoreResources;
@@ -58,6 +59,7 @@ public final class ApiServer implements AutoCloseable {
   private Server jetty;
   private ApiHandler handler;
   private CustomResourceDefinitions customResources;
+  private WatchCaches watchCaches;
   private volatile boolean ready;
   private volatile boolean shuttingDown;
   private int port;
@@ -89,12 +91,13 @@ public final class ApiServer implements AutoCloseable {
 
     InstantSource clock = InstantSource.system();
     NamespaceLifecycle lifecycle = new NamespaceLifecycle(config.store());
+    watchCaches = new WatchCaches(config.store(), WatchCaches.Settings.defaults(config.watchBookmarkInterval()));
     Map<ResourceDefinition, GenericStore> stores = new LinkedHashMap<>();
     for (ResourceStrategy s : BuiltInResources.strategies(config.store())) {
-      stores.put(s.definition(), new GenericStore(config.store(), s, lifecycle, clock));
+      stores.put(s.definition(), new GenericStore(config.store(), s, lifecycle, clock, watchCaches));
     }
     CustomResourceDefinitionStrategy crdStrategy = new CustomResourceDefinitionStrategy(clock);
-    GenericStore crdStore = new GenericStore(config.store(), crdStrategy, lifecycle, clock);
+    GenericStore crdStore = new GenericStore(config.store(), crdStrategy, lifecycle, clock, watchCaches);
     stores.put(crdStrategy.definition(), crdStore);
     ResourceRegistry registry = new ResourceRegistry(List.copyOf(stores.keySet()));
     // Custom resources join and leave this map while serving: it must be safe to read concurrently.
@@ -233,6 +236,7 @@ public final class ApiServer implements AutoCloseable {
     }
     handler.endWatches();
     customResources.close();
+    watchCaches.close();
     try {
       jetty.stop();
     } catch (Exception e) {

@@ -5,6 +5,8 @@ import dev.skiff.apiserver.api.ObjectMeta;
 import dev.skiff.apiserver.api.StatusError;
 import dev.skiff.apiserver.discovery.ResourceDefinition;
 import dev.skiff.apiserver.json.Json;
+import dev.skiff.apiserver.registry.cache.WatchCache;
+import dev.skiff.apiserver.registry.cache.WatchCaches;
 import dev.skiff.storage.Bytes;
 import dev.skiff.storage.KeyValue;
 import dev.skiff.storage.Store;
@@ -38,8 +40,20 @@ public final class GenericStore {
   private final ObjectCodec codec;
   private final NamespaceLifecycle namespaces;
   private final InstantSource clock;
+  private final WatchCaches caches;
 
+  /** A store whose lists and watches read the store directly (no watch cache). */
   public GenericStore(Store store, ResourceStrategy strategy, NamespaceLifecycle namespaces, InstantSource clock) {
+    this(store, strategy, namespaces, clock, null);
+  }
+
+  /**
+   * A store whose lists and watches are served from its resource's cache in {@code caches}
+   * (null: none).
+   */
+  public GenericStore(Store store, ResourceStrategy strategy, NamespaceLifecycle namespaces, InstantSource clock,
+      WatchCaches caches) {
+    this.caches = caches;
     this.store = Objects.requireNonNull(store, "store");
     this.strategy = Objects.requireNonNull(strategy, "strategy");
     this.def = strategy.definition();
@@ -62,6 +76,16 @@ public final class GenericStore {
 
   public Store store() {
     return store;
+  }
+
+  /** The caches this store's lists and watches use, for stores of related resources; null when none. */
+  public WatchCaches watchCaches() {
+    return caches;
+  }
+
+  /** The watch cache of this resource, started on first use; empty when the store has none. */
+  public Optional<WatchCache> watchCache() {
+    return caches == null ? Optional.empty() : Optional.ofNullable(caches.forResource(codec));
   }
 
   /**
