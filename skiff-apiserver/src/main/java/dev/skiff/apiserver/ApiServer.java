@@ -92,12 +92,14 @@ public final class ApiServer implements AutoCloseable {
     InstantSource clock = InstantSource.system();
     NamespaceLifecycle lifecycle = new NamespaceLifecycle(config.store());
     watchCaches = new WatchCaches(config.store(), WatchCaches.Settings.defaults(config.watchBookmarkInterval()));
+    // -Dskiff.watchCache=off serves lists and watches from the store, for comparisons (benchmarks)
+    WatchCaches caches = "off".equals(System.getProperty("skiff.watchCache")) ? null : watchCaches;
     Map<ResourceDefinition, GenericStore> stores = new LinkedHashMap<>();
     for (ResourceStrategy s : BuiltInResources.strategies(config.store())) {
-      stores.put(s.definition(), new GenericStore(config.store(), s, lifecycle, clock, watchCaches));
+      stores.put(s.definition(), new GenericStore(config.store(), s, lifecycle, clock, caches));
     }
     CustomResourceDefinitionStrategy crdStrategy = new CustomResourceDefinitionStrategy(clock);
-    GenericStore crdStore = new GenericStore(config.store(), crdStrategy, lifecycle, clock, watchCaches);
+    GenericStore crdStore = new GenericStore(config.store(), crdStrategy, lifecycle, clock, caches);
     stores.put(crdStrategy.definition(), crdStore);
     ResourceRegistry registry = new ResourceRegistry(List.copyOf(stores.keySet()));
     // Custom resources join and leave this map while serving: it must be safe to read concurrently.

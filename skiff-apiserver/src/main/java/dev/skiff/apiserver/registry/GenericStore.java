@@ -129,7 +129,7 @@ public final class GenericStore {
       return obj;
     }
     return switch (store.create(codec.key(namespace, name), codec.encode(obj))) {
-      case WriteResult.Written w -> codec.decode(w.kv());
+      case WriteResult.Written w -> codec.withRevision(obj, w.kv());
       case WriteResult.AlreadyExists a -> throw StatusError.alreadyExists(def.group(), def.plural(), name);
       case WriteResult.NotFound n -> throw StatusError.internal("create reported not found");
       case WriteResult.RevisionMismatch m -> throw StatusError.internal("create reported a revision mismatch");
@@ -216,7 +216,7 @@ public final class GenericStore {
       }
       switch (store.update(codec.key(namespace, name), value, kv.modRevision())) {
         case WriteResult.Written w -> {
-          return codec.decode(w.kv());
+          return codec.withRevision(updated, w.kv());
         }
         case WriteResult.NotFound n -> throw StatusError.notFound(def.group(), def.plural(), name);
         case WriteResult.RevisionMismatch m -> {

@@ -44,10 +44,12 @@ public final class ApiBenchmark {
     List<Row> rows = new ArrayList<>();
     try {
       List<Long> starts = new ArrayList<>();
+      List<Long> startCpu = new ArrayList<>();
       for (int i = 0; i < (runs.test("cold") ? 3 : 0); i++) {
         progress("cold start " + (i + 1) + " of 3");
         try (ServerProcess s = ServerProcess.start(jar, root.resolve("cold" + i))) {
           starts.add(s.readyMillis());
+          startCpu.add(s.cpuMillis());
           if (i == 0) {
             rows.add(new Row("server RSS, idle after start", s.rssMiB() + " MiB"));
           }
@@ -56,6 +58,8 @@ public final class ApiBenchmark {
       if (!starts.isEmpty()) {
         rows.add(new Row("cold start to /readyz (fresh data dir, 3 runs)",
             starts.stream().sorted().map(ms -> ms + " ms").toList().toString()));
+        rows.add(new Row("server CPU used by then (user + system)",
+            startCpu.stream().sorted().map(ms -> ms + " ms").toList().toString()));
       }
 
       boolean loaded = runs.test("creates") || runs.test("pods") || runs.test("lists") || runs.test("watch");
@@ -70,13 +74,15 @@ public final class ApiBenchmark {
         }
         if (runs.test("creates")) {
           progress("ConfigMap creates, 64 clients");
-          rows.add(new Row("create small ConfigMaps, 64 clients",
-              throughput(work.createConfigMaps("cms", 64, 20_000 / scale))));
+          long cpu = server.cpuMillis();
+          Throughput t = work.createConfigMaps("cms", 64, 20_000 / scale);
+          rows.add(new Row("create small ConfigMaps, 64 clients", throughput(t) + cpuPerOp(server, cpu, t)));
         }
         if (runs.test("pods") || runs.test("lists")) {
           progress("pod creates, 64 clients");
-          rows.add(new Row("create pods, 64 clients",
-              throughput(work.createPods("bench", 64, 10_000 / scale))));
+          long cpu = server.cpuMillis();
+          Throughput t = work.createPods("bench", 64, 10_000 / scale);
+          rows.add(new Row("create pods, 64 clients", throughput(t) + cpuPerOp(server, cpu, t)));
         }
         if (runs.test("lists")) {
           progress("list pods");
@@ -116,6 +122,11 @@ public final class ApiBenchmark {
     return String.format(Locale.ROOT,
         "**%,.0f/s** (%d in %.2f s; latency p50 %.1f ms, p99 %.1f ms)",
         t.perSecond(), t.operations(), t.seconds(), t.p50Millis(), t.p99Millis());
+  }
+
+  /** Server CPU per operation: a figure that a loaded machine distorts less than throughput. */
+  private static String cpuPerOp(ServerProcess server, long cpuBefore, Throughput t) throws java.io.IOException {
+    return String.format(Locale.ROOT, "; server CPU %.2f ms/op", (server.cpuMillis() - cpuBefore) / (double) t.operations());
   }
 
   private static String latency(Latency l) {

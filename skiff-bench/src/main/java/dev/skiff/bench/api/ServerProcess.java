@@ -109,6 +109,14 @@ final class ServerProcess implements AutoCloseable {
         .timeout(Duration.ofSeconds(60));
   }
 
+  /** CPU time (user + system) the server process has used so far, in ms, from /proc (100 ticks/s). */
+  long cpuMillis() throws IOException {
+    String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    // after the command: state is field 3, utime 14 and stime 15 of the whole line
+    return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10;
+  }
+
   /** Resident set size of the server process, in MiB, from /proc. */
   long rssMiB() throws IOException {
     for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {

@@ -162,10 +162,9 @@ public final class WatchCache implements AutoCloseable {
   private void progress(long rev) {
     lock.lock();
     try {
-      if (rev > revision) {
-        revision = rev;
-        advanced.signalAll();
-      }
+      revision = Math.max(revision, rev);
+      // wake waiters even without progress: they ask again (see awaitRevision)
+      advanced.signalAll();
       for (CacheWatcher w : watchers) {
         if (!w.offerProgress(revision)) {
           watchers.remove(w);
@@ -230,22 +229,16 @@ public final class WatchCache implements AutoCloseable {
   public boolean awaitRevision(long wanted, Duration timeout) throws InterruptedException {
     lock.lock();
     try {
-      long nanos = timeout.toNanos();
-      boolean asked = false;
+      long deadline = System.nanoTime() + timeout.toNanos();
       while (revision < wanted && !closed) {
+        long nanos = deadline - System.nanoTime();
         if (nanos <= 0) {
           return false;
         }
-        if (!asked) {
-          storeWatch.requestProgress();
-          asked = true;
-        }
-        long waited = Math.min(nanos, TimeUnit.MILLISECONDS.toNanos(200));
-        long left = advanced.awaitNanos(waited);
-        nanos -= waited - Math.max(left, 0);
-        if (left <= 0) {
-          asked = false;
-        }
+        // Each request is answered with the revision the storage watch has seen, which may still be
+        // short of a write that committed just now: ask again after every answer until caught up.
+        storeWatch.requestProgress();
+        advanced.awaitNanos(Math.min(nanos, TimeUnit.MILLISECONDS.toNanos(50)));
       }
       return revision >= wanted;
     } finally {
