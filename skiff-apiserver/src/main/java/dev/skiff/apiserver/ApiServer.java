@@ -21,6 +21,7 @@ import dev.skiff.apiserver.registry.BuiltInResources;
 import dev.skiff.apiserver.registry.GenericStore;
 import dev.skiff.apiserver.registry.NamespaceLifecycle;
 import dev.skiff.apiserver.registry.ResourceStrategy;
+import dev.skiff.apiserver.registry.cache.WatchCaches;
 import dev.skiff.apiserver.registry.apiextensions.CustomResourceDefinitionStrategy;
 import dev.skiff.apiserver.registry.apiextensions.CustomResourceDefinitions;
 import dev.skiff.apiserver.registry.core.CoreResources;
@@ -60,6 +61,7 @@ public final class ApiServer implements AutoCloseable {
   private Server jetty;
   private ApiHandler handler;
   private CustomResourceDefinitions customResources;
+  private WatchCaches watchCaches;
   private volatile boolean ready;
   private volatile boolean shuttingDown;
   private int port;
@@ -91,12 +93,15 @@ public final class ApiServer implements AutoCloseable {
 
     InstantSource clock = InstantSource.system();
     NamespaceLifecycle lifecycle = new NamespaceLifecycle(config.store());
+    watchCaches = new WatchCaches(config.store(), WatchCaches.Settings.defaults(config.watchBookmarkInterval()));
+    // -Dskiff.watchCache=off serves lists and watches from the store, for comparisons (benchmarks)
+    WatchCaches caches = "off".equals(System.getProperty("skiff.watchCache")) ? null : watchCaches;
     Map<ResourceDefinition, GenericStore> stores = new LinkedHashMap<>();
     for (ResourceStrategy s : BuiltInResources.strategies(config.store())) {
-      stores.put(s.definition(), new GenericStore(config.store(), s, lifecycle, clock));
+      stores.put(s.definition(), new GenericStore(config.store(), s, lifecycle, clock, caches));
     }
     CustomResourceDefinitionStrategy crdStrategy = new CustomResourceDefinitionStrategy(clock);
-    GenericStore crdStore = new GenericStore(config.store(), crdStrategy, lifecycle, clock);
+    GenericStore crdStore = new GenericStore(config.store(), crdStrategy, lifecycle, clock, caches);
     stores.put(crdStrategy.definition(), crdStore);
     ResourceRegistry registry = new ResourceRegistry(List.copyOf(stores.keySet()));
     ApiHandler.reviewResources().forEach(registry::register);
@@ -238,6 +243,7 @@ public final class ApiServer implements AutoCloseable {
     }
     handler.endWatches();
     customResources.close();
+    watchCaches.close();
     try {
       jetty.stop();
     } catch (Exception e) {

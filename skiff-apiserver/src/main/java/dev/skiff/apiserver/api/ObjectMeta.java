@@ -61,8 +61,20 @@ public final class ObjectMeta {
 
   /** RFC 3339 with whole seconds in UTC, as {@code metav1.Time} serializes. */
   public static String formatTime(Instant t) {
-    return DateTimeFormatter.ISO_INSTANT.format(t.truncatedTo(ChronoUnit.SECONDS));
+    long second = t.getEpochSecond();
+    FormattedSecond last = lastFormatted;
+    if (last != null && last.second() == second) {
+      return last.text();
+    }
+    String text = DateTimeFormatter.ISO_INSTANT.format(t.truncatedTo(ChronoUnit.SECONDS));
+    lastFormatted = new FormattedSecond(second, text);
+    return text;
   }
+
+  /** The last second formatted: every create stamps the current second, so most calls hit it. */
+  private record FormattedSecond(long second, String text) {}
+
+  private static volatile FormattedSecond lastFormatted;
 
   public static Instant parseTime(String s) {
     try {

@@ -4,6 +4,8 @@ import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.naming.InvalidNameException;
 import javax.naming.ldap.LdapName;
 import javax.naming.ldap.Rdn;
@@ -17,6 +19,11 @@ import javax.naming.ldap.Rdn;
  */
 public final class ClientCertificateAuthenticator implements Authenticator {
   private final List<X509Certificate> trustedCas;
+
+  /** How many verified certificates are remembered (cleared when full: a bound, not an LRU). */
+  private static final int MAX_VERIFIED = 1024;
+
+  private final Map<X509Certificate, AuthenticationResult.Authenticated> verified = new ConcurrentHashMap<>();
 
   public ClientCertificateAuthenticator(List<X509Certificate> trustedCas) {
     this.trustedCas = List.copyOf(trustedCas);
@@ -33,6 +40,23 @@ public final class ClientCertificateAuthenticator implements Authenticator {
     } catch (GeneralSecurityException e) {
       return new AuthenticationResult.Rejected("x509: certificate has expired or is not yet valid");
     }
+    // Every request of a connection presents the same certificate: verify its signature and read its
+    // subject once (an ECDSA verification and an LDAP name parse per request were a top cost).
+    AuthenticationResult.Authenticated known = verified.get(leaf);
+    if (known != null) {
+      return known;
+    }
+    AuthenticationResult result = verify(leaf);
+    if (result instanceof AuthenticationResult.Authenticated a) {
+      if (verified.size() >= MAX_VERIFIED) {
+        verified.clear();
+      }
+      verified.put(leaf, a);
+    }
+    return result;
+  }
+
+  private AuthenticationResult verify(X509Certificate leaf) {
     if (!signedByTrustedCa(leaf)) {
       return new AuthenticationResult.Rejected("x509: certificate signed by unknown authority");
     }

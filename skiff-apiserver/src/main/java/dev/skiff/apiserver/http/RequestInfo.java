@@ -26,7 +26,7 @@ public record RequestInfo(
   public static RequestInfo parse(String method, String path, Map<String, List<String>> query) {
     String verb = method.toLowerCase(Locale.ROOT);
     RequestInfo nonResource = new RequestInfo(false, path, verb, "", "", "", "", "", "");
-    String[] all = path.replaceAll("^/+|/+$", "").split("/");
+    String[] all = trimSlashes(path).split("/");
     int i;
     String group;
     String version;
@@ -72,5 +72,18 @@ public record RequestInfo(
       default -> verb;
     };
     return new RequestInfo(true, path, verb, group, version, namespace, resource, name, subresource);
+  }
+
+  /** The path without leading and trailing slashes (no regex: this runs on every request). */
+  private static String trimSlashes(String path) {
+    int from = 0;
+    int to = path.length();
+    while (from < to && path.charAt(from) == '/') {
+      from++;
+    }
+    while (to > from && path.charAt(to - 1) == '/') {
+      to--;
+    }
+    return path.substring(from, to);
   }
 }

@@ -135,6 +135,12 @@ final class WatchStreamer implements AutoCloseable {
       while (!closed && !watch.isDone() && System.nanoTime() < deadline) {
         List<WatchEvent> events = watch.poll(POLL);
         for (WatchEvent e : events) {
+          boolean plain = encoding.format() == OutputFormat.JSON || encoding.format() == OutputFormat.YAML;
+          if (plain && e.jsonFrame() != null) {
+            // encoded once for every watch of this event (the watch cache's events)
+            sink.send(e.jsonFrame().get());
+            continue;
+          }
           ObjectNode object = e.object();
           if (encoding.format() == OutputFormat.TABLE && !e.type().equals("ERROR")) {
             boolean bookmark = e.isBookmark();

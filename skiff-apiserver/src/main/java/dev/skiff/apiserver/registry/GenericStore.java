@@ -5,6 +5,8 @@ import dev.skiff.apiserver.api.ObjectMeta;
 import dev.skiff.apiserver.api.StatusError;
 import dev.skiff.apiserver.discovery.ResourceDefinition;
 import dev.skiff.apiserver.json.Json;
+import dev.skiff.apiserver.registry.cache.WatchCache;
+import dev.skiff.apiserver.registry.cache.WatchCaches;
 import dev.skiff.storage.Bytes;
 import dev.skiff.storage.KeyValue;
 import dev.skiff.storage.Store;
@@ -30,7 +32,12 @@ import tools.jackson.databind.node.ObjectNode;
 public final class GenericStore {
   private static final String NAME_CHARS = "bcdfghjklmnpqrstvwxz2456789";
   private static final int MAX_CAS_RETRIES = 32;
-  private static final SecureRandom RANDOM = new SecureRandom();
+  /**
+   * Random uids and generated names: a DRBG seeded once. The platform default (NativePRNG, which
+   * UUID.randomUUID uses) reads /dev/urandom under one global lock on every call, a measured cost of
+   * every create under concurrency.
+   */
+  private static final SecureRandom RANDOM = drbg();
 
   private final Store store;
   private final ResourceStrategy strategy;
@@ -38,8 +45,20 @@ public final class GenericStore {
   private final ObjectCodec codec;
   private final NamespaceLifecycle namespaces;
   private final InstantSource clock;
+  private final WatchCaches caches;
 
+  /** A store whose lists and watches read the store directly (no watch cache). */
   public GenericStore(Store store, ResourceStrategy strategy, NamespaceLifecycle namespaces, InstantSource clock) {
+    this(store, strategy, namespaces, clock, null);
+  }
+
+  /**
+   * A store whose lists and watches are served from its resource's cache in {@code caches}
+   * (null: none).
+   */
+  public GenericStore(Store store, ResourceStrategy strategy, NamespaceLifecycle namespaces, InstantSource clock,
+      WatchCaches caches) {
+    this.caches = caches;
     this.store = Objects.requireNonNull(store, "store");
     this.strategy = Objects.requireNonNull(strategy, "strategy");
     this.def = strategy.definition();
@@ -64,6 +83,16 @@ public final class GenericStore {
     return store;
   }
 
+  /** The caches this store's lists and watches use, for stores of related resources; null when none. */
+  public WatchCaches watchCaches() {
+    return caches;
+  }
+
+  /** The watch cache of this resource, started on first use; empty when the store has none. */
+  public Optional<WatchCache> watchCache() {
+    return caches == null ? Optional.empty() : Optional.ofNullable(caches.forResource(codec));
+  }
+
   /**
    * Creates {@code obj} in {@code namespace} ("" for cluster-scoped resources).
    *
@@ -84,7 +113,7 @@ public final class GenericStore {
       name = n.toString();
       meta.put("name", name);
     }
-    meta.put("uid", UUID.randomUUID().toString());
+    meta.put("uid", newUid());
     meta.put("creationTimestamp", ObjectMeta.formatTime(clock.instant()));
     meta.remove(List.of("resourceVersion", "deletionTimestamp", "deletionGracePeriodSeconds", "selfLink"));
     // Generation is the server's: strategies of resources that track spec changes set it to 1.
@@ -105,7 +134,7 @@ public final class GenericStore {
       return obj;
     }
     return switch (store.create(codec.key(namespace, name), codec.encode(obj))) {
-      case WriteResult.Written w -> codec.decode(w.kv());
+      case WriteResult.Written w -> codec.withRevision(obj, w.kv());
       case WriteResult.AlreadyExists a -> throw StatusError.alreadyExists(def.group(), def.plural(), name);
       case WriteResult.NotFound n -> throw StatusError.internal("create reported not found");
       case WriteResult.RevisionMismatch m -> throw StatusError.internal("create reported a revision mismatch");
@@ -192,7 +221,7 @@ public final class GenericStore {
       }
       switch (store.update(codec.key(namespace, name), value, kv.modRevision())) {
         case WriteResult.Written w -> {
-          return codec.decode(w.kv());
+          return codec.withRevision(updated, w.kv());
         }
         case WriteResult.NotFound n -> throw StatusError.notFound(def.group(), def.plural(), name);
         case WriteResult.RevisionMismatch m -> {
@@ -298,6 +327,29 @@ public final class GenericStore {
       }
     }
     throw StatusError.conflict(def.group(), def.plural(), name, "too many concurrent writes; try again");
+  }
+
+  private static SecureRandom drbg() {
+    try {
+      return SecureRandom.getInstance("DRBG");
+    } catch (java.security.NoSuchAlgorithmException e) {
+      return new SecureRandom();
+    }
+  }
+
+  /** A random (version 4, RFC 4122 variant) UUID, as upstream's uids. */
+  static String newUid() {
+    byte[] b = new byte[16];
+    RANDOM.nextBytes(b);
+    b[6] = (byte) ((b[6] & 0x0f) | 0x40);
+    b[8] = (byte) ((b[8] & 0x3f) | 0x80);
+    long hi = 0;
+    long lo = 0;
+    for (int i = 0; i < 8; i++) {
+      hi = (hi << 8) | (b[i] & 0xff);
+      lo = (lo << 8) | (b[i + 8] & 0xff);
+    }
+    return new UUID(hi, lo).toString();
   }
 
   static List<String> finalizers(JsonNode obj) {

@@ -28,9 +28,22 @@ public record ObjectCodec(ResourceDefinition definition) {
   }
 
   public Bytes encode(ObjectNode obj) {
+    if (!obj.path("metadata").has("resourceVersion")) {
+      return Bytes.wrap(Json.write(obj));
+    }
     ObjectNode copy = obj.deepCopy();
     ObjectMeta.of(copy).remove("resourceVersion");
     return Bytes.wrap(Json.write(copy));
+  }
+
+  /**
+   * {@code written}, just stored as {@code kv}, as a read would return it: what {@link #decode(KeyValue)}
+   * of {@code kv} gives, without parsing the bytes again. {@code written} becomes the result.
+   */
+  public ObjectNode withRevision(ObjectNode written, KeyValue kv) {
+    written.put("kind", definition.kind()).put("apiVersion", definition.apiVersion());
+    ObjectMeta.of(written).put("resourceVersion", Long.toString(kv.modRevision()));
+    return written;
   }
 
   /** The object stored in {@code kv}, its resourceVersion set from the mod revision. */

@@ -1,6 +1,7 @@
 package dev.skiff.apiserver.registry;
 
 import dev.skiff.apiserver.api.StatusError;
+import dev.skiff.apiserver.registry.cache.WatchCache;
 import dev.skiff.storage.Bytes;
 import dev.skiff.storage.CompactedException;
 import dev.skiff.storage.FutureRevisionException;
@@ -12,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -22,6 +24,8 @@ import tools.jackson.databind.node.ObjectNode;
 public final class ResourceLister {
   /** How long a list waits for a resourceVersion newer than the store's, as upstream's cache. */
   private static final Duration FUTURE_RV_WAIT = Duration.ofSeconds(3);
+  /** How long a list waits for the watch cache to catch up before it reads the store instead. */
+  private static final Duration CACHE_WAIT = Duration.ofSeconds(3);
 
   private final GenericStore resource;
 
@@ -34,6 +38,15 @@ public final class ResourceLister {
     Store store = resource.store();
     ObjectCodec codec = resource.codec();
     Bytes prefix = codec.prefix(effectiveNamespace(namespace, options));
+    if (options.continueToken().isEmpty()) {
+      Optional<WatchCache> cache = resource.watchCache();
+      if (cache.isPresent()) {
+        ListResult cached = listFromCache(cache.get(), prefix, filter, options);
+        if (cached != null) {
+          return cached;
+        }
+      }
+    }
     Bytes end = prefix.prefixEnd();
     Bytes from = prefix;
     long revision = 0;
@@ -88,6 +101,72 @@ public final class ResourceLister {
       throw StatusError.expired("The resourceVersion for the provided list is too old.");
     }
     return new ListResult(items, revision, next, remaining);
+  }
+
+  /**
+   * The list served from the watch cache, or null when the cache cannot serve it consistently:
+   * "" waits for the cache to reach the store's current revision (a consistent read, as upstream
+   * 1.32), "0" takes the cache as it is, a revision N waits for the cache to reach N, and Exact is
+   * served only when the cache stands at exactly that revision. Later pages (continue) come from the
+   * store at the first page's revision.
+   */
+  private ListResult listFromCache(WatchCache cache, Bytes prefix, ObjectFilter filter, ListOptions options) {
+    String rv = options.resourceVersion();
+    boolean exact = options.resourceVersionMatch().equals("Exact");
+    long wanted;
+    if (rv.isEmpty() || rv.equals("0")) {
+      if (exact) {
+        return null;
+      }
+      wanted = rv.isEmpty() ? resource.store().currentRevision() : 0;
+    } else {
+      try {
+        wanted = Long.parseLong(rv);
+      } catch (NumberFormatException e) {
+        return null;
+      }
+      if (wanted > resource.store().currentRevision()) {
+        return null;
+      }
+    }
+    try {
+      if (!cache.awaitRevision(wanted, CACHE_WAIT)) {
+        return null;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    }
+    WatchCache.Snapshot snapshot = cache.snapshot(prefix);
+    if (exact && snapshot.revision() != wanted) {
+      return null;
+    }
+    ObjectCodec codec = resource.codec();
+    int limit = options.limit();
+    List<ObjectNode> items = new ArrayList<>();
+    List<KeyValue> all = snapshot.items();
+    int consumed = 0;
+    KeyValue stoppedAt = null;
+    for (KeyValue kv : all) {
+      consumed++;
+      ObjectNode obj = codec.decode(kv);
+      if (filter.matches(obj)) {
+        items.add(obj);
+        if (limit > 0 && items.size() == limit) {
+          stoppedAt = kv;
+          break;
+        }
+      }
+    }
+    String next = "";
+    Long remaining = null;
+    if (stoppedAt != null && consumed < all.size()) {
+      next = new ContinueToken(snapshot.revision(), relative(prefix, stoppedAt.key().successor())).encode();
+      if (filter.matchesEverything()) {
+        remaining = (long) (all.size() - consumed);
+      }
+    }
+    return new ListResult(items, snapshot.revision(), next, remaining);
   }
 
   /** A field selector on metadata.namespace narrows a cluster-wide list of a namespaced resource. */

@@ -18,7 +18,10 @@ import java.util.stream.Stream;
  * cold start to /readyz, creates of ConfigMaps and pods by 64 HTTPS clients, lists of 10,000
  * pods, write-to-watch delay to 1,000 watchers, and the server's RSS with 10,000 pods stored.
  *
- * <p>Usage: {@code bin/bench api [--quick]}; {@code --quick} shrinks every count tenfold.
+ * <p>Usage: {@code bin/bench api [--quick] [--only cold|creates|pods|lists|watch]...}; {@code --quick}
+ * shrinks every count tenfold, {@code --only} runs just the named workloads (repeatable). The system
+ * property {@code skiff.bench.serverJvmOpts} adds JVM options to the server ({@code {dataDir}} is
+ * replaced by its data directory), for example a JFR recording.
  */
 public final class ApiBenchmark {
   private record Row(String workload, String result) {}
@@ -26,6 +29,13 @@ public final class ApiBenchmark {
   public static void main(String[] args) throws Exception {
     boolean quick = List.of(args).contains("--quick");
     int scale = quick ? 10 : 1;
+    List<String> only = new ArrayList<>();
+    for (int i = 0; i + 1 < args.length; i++) {
+      if (args[i].equals("--only")) {
+        only.add(args[i + 1]);
+      }
+    }
+    java.util.function.Predicate<String> runs = w -> only.isEmpty() || only.contains(w);
     Path jar = Path.of(System.getProperty("skiff.jar", "skiff-cli/target/skiff.jar"));
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException(jar + " is missing: build it with 'mvn -DskipTests package'");
@@ -34,41 +44,60 @@ public final class ApiBenchmark {
     List<Row> rows = new ArrayList<>();
     try {
       List<Long> starts = new ArrayList<>();
-      for (int i = 0; i < 3; i++) {
+      List<Long> startCpu = new ArrayList<>();
+      for (int i = 0; i < (runs.test("cold") ? 3 : 0); i++) {
         progress("cold start " + (i + 1) + " of 3");
         try (ServerProcess s = ServerProcess.start(jar, root.resolve("cold" + i))) {
           starts.add(s.readyMillis());
+          startCpu.add(s.cpuMillis());
           if (i == 0) {
             rows.add(new Row("server RSS, idle after start", s.rssMiB() + " MiB"));
           }
         }
       }
-      rows.add(new Row("cold start to /readyz (fresh data dir, 3 runs)",
-          starts.stream().sorted().map(ms -> ms + " ms").toList().toString()));
+      if (!starts.isEmpty()) {
+        rows.add(new Row("cold start to /readyz (fresh data dir, 3 runs)",
+            starts.stream().sorted().map(ms -> ms + " ms").toList().toString()));
+        rows.add(new Row("server CPU used by then (user + system)",
+            startCpu.stream().sorted().map(ms -> ms + " ms").toList().toString()));
+      }
 
-      try (ServerProcess server = ServerProcess.start(jar, root.resolve("main"))) {
-        ApiWorkloads work = new ApiWorkloads(server, Duration.ofSeconds(120));
-        work.createNamespace("bench");
-        work.createNamespace("watch");
-        progress("warm-up");
-        work.createConfigMaps("bench", 16, 2000 / scale);
-        work.createNamespace("cms");
-        progress("ConfigMap creates, 64 clients");
-        rows.add(new Row("create small ConfigMaps, 64 clients",
-            throughput(work.createConfigMaps("cms", 64, 20_000 / scale))));
-        progress("pod creates, 64 clients");
-        rows.add(new Row("create pods, 64 clients",
-            throughput(work.createPods("bench", 64, 10_000 / scale))));
-        progress("list pods");
-        ListTimes lists = work.lists("/api/v1/namespaces/bench/pods", 10_000 / scale, 10);
-        rows.add(new Row("list " + 10_000 / scale + " pods (one request)", latency(lists.full())));
-        rows.add(new Row("list " + 10_000 / scale + " pods (pages of 500)", latency(lists.paged())));
-        rows.add(new Row("server RSS with " + 10_000 / scale + " pods (+" + 22_000 / scale
-            + " ConfigMaps) stored", server.rssMiB() + " MiB"));
-        progress("watch delivery");
-        int watchers = 1000 / scale;
-        rows.add(new Row("write-to-watch delay, " + watchers + " watchers, 20 writes/s",
-            latency(work.watchDelivery("watch", watchers, 100, 20))));
+      boolean loaded = runs.test("creates") || runs.test("pods") || runs.test("lists") || runs.test("watch");
+      try (ServerProcess server = loaded ? ServerProcess.start(jar, root.resolve("main")) : null) {
+        ApiWorkloads work = server == null ? null : new ApiWorkloads(server, Duration.ofSeconds(120));
+        if (work != null) {
+          work.createNamespace("bench");
+          work.createNamespace("watch");
+          progress("warm-up");
+          work.createConfigMaps("bench", 16, 2000 / scale);
+          work.createNamespace("cms");
+        }
+        if (runs.test("creates")) {
+          progress("ConfigMap creates, 64 clients");
+          long cpu = server.cpuMillis();
+          Throughput t = work.createConfigMaps("cms", 64, 20_000 / scale);
+          rows.add(new Row("create small ConfigMaps, 64 clients", throughput(t) + cpuPerOp(server, cpu, t)));
+        }
+        if (runs.test("pods") || runs.test("lists")) {
+          progress("pod creates, 64 clients");
+          long cpu = server.cpuMillis();
+          Throughput t = work.createPods("bench", 64, 10_000 / scale);
+          rows.add(new Row("create pods, 64 clients", throughput(t) + cpuPerOp(server, cpu, t)));
+        }
+        if (runs.test("lists")) {
+          progress("list pods");
+          ListTimes lists = work.lists("/api/v1/namespaces/bench/pods", 10_000 / scale, 10);
+          rows.add(new Row("list " + 10_000 / scale + " pods (one request)", latency(lists.full())));
+          rows.add(new Row("list " + 10_000 / scale + " pods (pages of 500)", latency(lists.paged())));
+          rows.add(new Row("server RSS with " + 10_000 / scale + " pods (+" + 22_000 / scale
+              + " ConfigMaps) stored", server.rssMiB() + " MiB"));
+        }
+        if (runs.test("watch")) {
+          progress("watch delivery");
+          int watchers = 1000 / scale;
+          rows.add(new Row("write-to-watch delay, " + watchers + " watchers, 20 writes/s",
+              latency(work.watchDelivery("watch", watchers, 100, 20))));
+        }
       }
     } finally {
       try (Stream<Path> files = Files.walk(root)) {
@@ -93,6 +122,11 @@ public final class ApiBenchmark {
     return String.format(Locale.ROOT,
         "**%,.0f/s** (%d in %.2f s; latency p50 %.1f ms, p99 %.1f ms)",
         t.perSecond(), t.operations(), t.seconds(), t.p50Millis(), t.p99Millis());
+  }
+
+  /** Server CPU per operation: a figure that a loaded machine distorts less than throughput. */
+  private static String cpuPerOp(ServerProcess server, long cpuBefore, Throughput t) throws java.io.IOException {
+    return String.format(Locale.ROOT, "; server CPU %.2f ms/op", (server.cpuMillis() - cpuBefore) / (double) t.operations());
   }
 
   private static String latency(Latency l) {

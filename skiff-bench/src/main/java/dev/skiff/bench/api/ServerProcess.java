@@ -10,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -43,11 +44,18 @@ final class ServerProcess implements AutoCloseable {
     }
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     long start = System.nanoTime();
-    Process process = new ProcessBuilder(List.of(java.toString(),
-        "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
-        "-jar", jar.toString(), "server", "--data-dir", dataDir.toString(),
+    List<String> command = new ArrayList<>(List.of(java.toString(),
+        "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow"));
+    // extra server JVM options (a JFR recording, heap flags), as bin/skiff's SKIFF_JAVA_OPTS
+    for (String opt : System.getProperty("skiff.bench.serverJvmOpts", "").split(" ")) {
+      if (!opt.isBlank()) {
+        command.add(opt.replace("{dataDir}", dataDir.toString()));
+      }
+    }
+    command.addAll(List.of("-jar", jar.toString(), "server", "--data-dir", dataDir.toString(),
         "--https-listen-port", Integer.toString(port), "--bind-address", "127.0.0.1",
-        "--disable-agent", "--token-auth-file", tokens.toString()))
+        "--disable-agent", "--token-auth-file", tokens.toString()));
+    Process process = new ProcessBuilder(command)
         .redirectErrorStream(true).redirectOutput(dataDir.resolve("server.log").toFile()).start();
     long deadline = start + TimeUnit.SECONDS.toNanos(60);
     ServerProcess server = null;
@@ -99,6 +107,14 @@ final class ServerProcess implements AutoCloseable {
   HttpRequest.Builder request(String path) {
     return HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + TOKEN)
         .timeout(Duration.ofSeconds(60));
+  }
+
+  /** CPU time (user + system) the server process has used so far, in ms, from /proc (100 ticks/s). */
+  long cpuMillis() throws IOException {
+    String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    // after the command: state is field 3, utime 14 and stime 15 of the whole line
+    return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10;
   }
 
   /** Resident set size of the server process, in MiB, from /proc. */

@@ -163,7 +163,7 @@ public final class CustomResourceDefinitions implements AutoCloseable {
         ResourceDefinition def = s.definition();
         now.add(def);
         // Put the store before registering, so a request routed by the new definition finds it.
-        stores.put(def, new GenericStore(crds.store(), s, namespaces, clock));
+        stores.put(def, new GenericStore(crds.store(), s, namespaces, clock, crds.watchCaches()));
         registry.register(def);
       }
       for (ResourceDefinition old : before) {
