@@ -128,7 +128,7 @@ public final class ApiServer implements AutoCloseable {
     handler = ApiHandler.create(new UnionAuthenticator(authenticators), new AllowAuthenticated(), registry, health,
         liveStores, clock, config.watchBookmarkInterval(), host + ":" + config.port(), webSockets,
         KubeletClient.loadOrCreate(config.dataDir().resolve("tls"), pki.ca()),
-        PodStreamProxy.DEFAULT_ADDRESS_PREFERENCE);
+        PodStreamProxy.DEFAULT_ADDRESS_PREFERENCE, config.localNode());
     jetty.setHandler(handler);
     jetty.start();
     port = ((NetworkConnector) jetty.getConnectors()[0]).getLocalPort();

@@ -15,6 +15,8 @@ import java.util.Objects;
  * @param tokenAuthFile a static token CSV file ({@code --token-auth-file}), or null
  * @param clientCaFile a PEM bundle of extra client CAs ({@code --client-ca-file}), or null
  * @param watchBookmarkInterval how often an idle watch that allows bookmarks gets one
+ * @param localNode the node whose kubelet runs on this machine, reached on 127.0.0.1 for logs,
+ *     exec and port-forward; null when there is none
  */
 public record ApiServerConfig(
     Path dataDir,
@@ -23,7 +25,8 @@ public record ApiServerConfig(
     Store store,
     Path tokenAuthFile,
     Path clientCaFile,
-    Duration watchBookmarkInterval) {
+    Duration watchBookmarkInterval,
+    String localNode) {
 
   public ApiServerConfig {
     Objects.requireNonNull(dataDir, "dataDir");
@@ -37,7 +40,17 @@ public record ApiServerConfig(
 
   /** The same as kube-apiserver's and k3s's defaults: all addresses, port 6443. */
   public ApiServerConfig(Path dataDir, String bindAddress, int port, Store store, Path tokenAuthFile, Path clientCaFile) {
-    this(dataDir, bindAddress, port, store, tokenAuthFile, clientCaFile, Duration.ofMinutes(1));
+    this(dataDir, bindAddress, port, store, tokenAuthFile, clientCaFile, Duration.ofMinutes(1), null);
+  }
+
+  public ApiServerConfig(Path dataDir, String bindAddress, int port, Store store, Path tokenAuthFile,
+      Path clientCaFile, Duration watchBookmarkInterval) {
+    this(dataDir, bindAddress, port, store, tokenAuthFile, clientCaFile, watchBookmarkInterval, null);
+  }
+
+  public ApiServerConfig withLocalNode(String node) {
+    return new ApiServerConfig(dataDir, bindAddress, port, store, tokenAuthFile, clientCaFile, watchBookmarkInterval,
+        node);
   }
 
   public static ApiServerConfig defaults(Path dataDir, Store store) {
@@ -45,22 +58,26 @@ public record ApiServerConfig(
   }
 
   public ApiServerConfig withPort(int p) {
-    return new ApiServerConfig(dataDir, bindAddress, p, store, tokenAuthFile, clientCaFile, watchBookmarkInterval);
+    return new ApiServerConfig(dataDir, bindAddress, p, store, tokenAuthFile, clientCaFile, watchBookmarkInterval,
+        localNode);
   }
 
   public ApiServerConfig withBindAddress(String a) {
-    return new ApiServerConfig(dataDir, a, port, store, tokenAuthFile, clientCaFile, watchBookmarkInterval);
+    return new ApiServerConfig(dataDir, a, port, store, tokenAuthFile, clientCaFile, watchBookmarkInterval,
+        localNode);
   }
 
   public ApiServerConfig withTokenAuthFile(Path f) {
-    return new ApiServerConfig(dataDir, bindAddress, port, store, f, clientCaFile, watchBookmarkInterval);
+    return new ApiServerConfig(dataDir, bindAddress, port, store, f, clientCaFile, watchBookmarkInterval,
+        localNode);
   }
 
   public ApiServerConfig withClientCaFile(Path f) {
-    return new ApiServerConfig(dataDir, bindAddress, port, store, tokenAuthFile, f, watchBookmarkInterval);
+    return new ApiServerConfig(dataDir, bindAddress, port, store, tokenAuthFile, f, watchBookmarkInterval,
+        localNode);
   }
 
   public ApiServerConfig withWatchBookmarkInterval(Duration d) {
-    return new ApiServerConfig(dataDir, bindAddress, port, store, tokenAuthFile, clientCaFile, d);
+    return new ApiServerConfig(dataDir, bindAddress, port, store, tokenAuthFile, clientCaFile, d, localNode);
   }
 }

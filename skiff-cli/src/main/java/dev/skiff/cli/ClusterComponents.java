@@ -12,7 +12,15 @@ import dev.skiff.simulator.SimulatedNodesConfig;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import dev.skiff.apiserver.pki.CertificateAuthority;
+import dev.skiff.apiserver.pki.Credential;
+import dev.skiff.kubelet.node.HostFacts;
+import dev.skiff.kubelet.server.KubeletServerConfig;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -86,7 +94,8 @@ final class ClusterComponents implements AutoCloseable {
         out.printf("skiff: starting the node agent for node %s (containerd, images, CNI)...%n",
             kubelet.nodeName());
         out.flush();
-        components.running.push(new Kubelet(components.client, kubelet));
+        components.running.push(new Kubelet(components.client, kubelet,
+            Optional.of(kubeletServer(options.dataDir(), kubelet))));
         out.printf("skiff: node %s registered%n", kubelet.nodeName());
       }
       if (simulated != null) {
@@ -100,6 +109,26 @@ final class ClusterComponents implements AutoCloseable {
       components.close();
       throw e;
     }
+  }
+
+  /**
+   * The kubelet's HTTPS endpoint (logs, exec, attach, port-forward) on upstream's port, with a
+   * serving certificate from the cluster CA for the node's name, its address and loopback (issued
+   * at every start, so a changed address is covered), accepting clients of the same CA.
+   */
+  private static KubeletServerConfig kubeletServer(Path dataDir, KubeletConfig kubelet) throws IOException {
+    Path clusterTls = dataDir.resolve("tls");
+    Path agentTls = dataDir.resolve("agent").resolve("tls");
+    List<InetAddress> ips = new ArrayList<>(List.of(InetAddress.getLoopbackAddress()));
+    Optional<String> nodeIp = kubelet.nodeIp().isPresent() ? kubelet.nodeIp() : HostFacts.primaryIpv4();
+    if (nodeIp.isPresent()) {
+      ips.add(InetAddress.getByName(nodeIp.get()));
+    }
+    new CertificateAuthority(Credential.read(clusterTls, "ca"))
+        .issueServing(kubelet.nodeName(), List.of(kubelet.nodeName(), "localhost"), ips)
+        .write(agentTls, "kubelet");
+    return new KubeletServerConfig("0.0.0.0", KubeletServerConfig.DEFAULT_PORT, agentTls.resolve("kubelet.crt"),
+        agentTls.resolve("kubelet.key"), clusterTls.resolve("ca.crt"));
   }
 
   @Override

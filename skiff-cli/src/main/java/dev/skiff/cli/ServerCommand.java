@@ -2,6 +2,7 @@ package dev.skiff.cli;
 
 import dev.skiff.apiserver.ApiServer;
 import dev.skiff.apiserver.ApiServerConfig;
+import dev.skiff.kubelet.KubeletConfig;
 import dev.skiff.storage.Store;
 import dev.skiff.storage.StoreEndpoint;
 import dev.skiff.storage.StoreException;
@@ -107,8 +108,9 @@ final class ServerCommand implements Callable<Integer> {
       });
       return 1;
     }
+    boolean agent = runAgent(err);
     ApiServer apiServer = new ApiServer(new ApiServerConfig(
-        dir, bindAddress, httpsListenPort, store, tokenAuthFile, clientCaFile));
+        dir, bindAddress, httpsListenPort, store, tokenAuthFile, clientCaFile).withLocalNode(localNode(agent, dir)));
     try {
       apiServer.start();
     } catch (Exception e) {
@@ -127,7 +129,7 @@ final class ServerCommand implements Callable<Integer> {
     ClusterComponents components;
     try {
       components = ClusterComponents.start(apiServer.kubeconfig(), new ClusterComponents.Options(
-          Set.copyOf(disable), simulatedNodes, nodeIdentity(), runAgent(err), dir), out);
+          Set.copyOf(disable), simulatedNodes, nodeIdentity(), agent, dir), out);
     } catch (IOException | RuntimeException e) {
       err.printf("skiff: cannot start the cluster components: %s%n", rootMessage(e));
       if (!disableAgent) {
@@ -158,6 +160,18 @@ final class ServerCommand implements Callable<Integer> {
       stopped.await();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  /** The name of this machine's node when the agent runs here (its kubelet is then on loopback), else null. */
+  private static String localNode(boolean agent, Path dir) {
+    if (!agent) {
+      return null;
+    }
+    try {
+      return KubeletConfig.defaults(dir.resolve("agent")).nodeName();
+    } catch (IOException e) {
+      return null; // the agent's own start reports what is wrong
     }
   }
 

@@ -84,7 +84,7 @@ class ServerEndToEndTest {
           "jsonpath={.items[*].status.conditions[?(@.type==\"Ready\")].status}");
 
       kubectl.run("run", "web", "--image=docker.io/skiff/busybox:1.35", "--",
-          "httpd", "-f", "-p", "8080").assertOk();
+          "sh", "-c", "echo hello-from-web; exec httpd -f -p 8080").assertOk();
       awaitOutput(kubectl, "Running", "get", "pod", "web", "-o", "jsonpath={.status.phase}");
       String ip = kubectl.run("get", "pod", "web", "-o", "jsonpath={.status.podIP}")
           .assertOk().stdout();
@@ -95,6 +95,12 @@ class ServerEndToEndTest {
           HttpResponse.BodyHandlers.ofString());
       // busybox httpd with no index page answers 404: what matters is that it answered.
       assertThat(answer.statusCode()).isBetween(200, 404);
+
+      // logs and exec go through the API server to this node's kubelet
+      assertThat(kubectl.run("logs", "web").assertOk().stdout()).contains("hello-from-web");
+      assertThat(kubectl.run("exec", "web", "--", "sh", "-c", "echo $((6 * 7))").assertOk().stdout().strip())
+          .isEqualTo("42");
+      assertThat(kubectl.run("exec", "web", "--", "sh", "-c", "exit 3").exitCode()).isEqualTo(3);
 
       kubectl.run("delete", "pod", "web", "--grace-period=1", "--timeout=60s").assertOk();
       assertThat(kubectl.run("get", "pods", "-o", "name").assertOk().stdout()).isBlank();

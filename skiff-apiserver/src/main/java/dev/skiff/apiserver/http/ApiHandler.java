@@ -102,7 +102,8 @@ public final class ApiHandler extends Handler.Abstract {
   public static ApiHandler create(Authenticator authenticator, Authorizer authorizer, ResourceRegistry registry,
       HealthChecks health, Map<ResourceDefinition, GenericStore> stores,
       java.time.InstantSource clock, java.time.Duration bookmarkInterval, String serverAddress,
-      ServerWebSocketContainer webSockets, KubeletClient kubelets, List<String> addressPreference) {
+      ServerWebSocketContainer webSockets, KubeletClient kubelets, List<String> addressPreference,
+      String localNode) {
     ApiHandler handler = create(authenticator, authorizer, registry, health, stores, clock, bookmarkInterval,
         serverAddress, webSockets);
     GenericStore pods = null;
@@ -114,7 +115,7 @@ public final class ApiHandler extends Handler.Abstract {
         nodes = e.getValue();
       }
     }
-    handler.podStreams = new PodStreamProxy(pods, nodes, kubelets, webSockets, addressPreference);
+    handler.podStreams = new PodStreamProxy(pods, nodes, kubelets, webSockets, addressPreference, localNode);
     return handler;
   }
 

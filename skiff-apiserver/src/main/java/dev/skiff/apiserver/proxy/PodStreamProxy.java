@@ -59,8 +59,12 @@ public final class PodStreamProxy {
   private final ServerWebSocketContainer webSockets;
   private final List<String> addressPreference;
 
+  /** The node on this machine, whose kubelet is reached on loopback; null when there is none. */
+  private final String localNode;
+
   public PodStreamProxy(GenericStore pods, GenericStore nodes, KubeletClient kubelets,
-      ServerWebSocketContainer webSockets, List<String> addressPreference) {
+      ServerWebSocketContainer webSockets, List<String> addressPreference, String localNode) {
+    this.localNode = localNode;
     this.pods = Objects.requireNonNull(pods, "pods");
     this.nodes = Objects.requireNonNull(nodes, "nodes");
     this.kubelets = Objects.requireNonNull(kubelets, "kubelets");
@@ -162,6 +166,10 @@ public final class PodStreamProxy {
     int port = node.path("status").path("daemonEndpoints").path("kubeletEndpoint").path("Port").asInt(0);
     if (port <= 0) {
       port = 10250;
+    }
+    if (nodeName.equals(localNode)) {
+      // this machine's own kubelet: no need to go through its network address
+      return new KubeletLocation("127.0.0.1", port);
     }
     for (String type : addressPreference) {
       for (JsonNode a : node.path("status").path("addresses")) {
