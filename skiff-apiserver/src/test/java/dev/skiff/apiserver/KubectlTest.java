@@ -138,6 +138,62 @@ class KubectlTest {
   }
 
   @Test
+  void aPodsPriorityComesFromItsPriorityClass() throws Exception {
+    Path manifests = dir.resolve("priority.yaml");
+    Files.writeString(manifests, """
+        apiVersion: scheduling.k8s.io/v1
+        kind: PriorityClass
+        metadata: {name: bench-high}
+        value: 1000
+        preemptionPolicy: Never
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: important, namespace: default}
+        spec:
+          priorityClassName: bench-high
+          containers: [{name: c, image: busybox}]
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: critical, namespace: default}
+        spec:
+          priorityClassName: system-cluster-critical
+          containers: [{name: c, image: busybox}]
+        """);
+    kubectl.run("apply", "-f", manifests.toString()).assertOk();
+    assertThat(kubectl.run("get", "pod", "important", "-o", "jsonpath={.spec.priority} {.spec.preemptionPolicy}")
+        .assertOk().stdout()).isEqualTo("1000 Never");
+    assertThat(kubectl.run("get", "pod", "critical", "-o", "jsonpath={.spec.priority}").assertOk().stdout())
+        .isEqualTo("2000000000");
+
+    Path missing = dir.resolve("priority-missing.yaml");
+    Files.writeString(missing, """
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: orphan-priority, namespace: default}
+        spec:
+          priorityClassName: nope
+          containers: [{name: c, image: busybox}]
+        """);
+    Kubectl.Result refused = kubectl.run("apply", "-f", missing.toString());
+    assertThat(refused.exitCode()).isNotZero();
+    assertThat(refused.stderr()).contains("no PriorityClass with name nope was found");
+    Path stated = dir.resolve("priority-stated.yaml");
+    Files.writeString(stated, """
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: self-important, namespace: default}
+        spec:
+          priority: 5
+          containers: [{name: c, image: busybox}]
+        """);
+    assertThat(kubectl.run("apply", "-f", stated.toString()).stderr())
+        .contains("the integer value of priority (5) must not be provided in pod spec");
+    assertThat(kubectl.run("get", "pods", "orphan-priority", "self-important").exitCode()).isNotZero();
+  }
+
+  @Test
   void systemNamespacesExist() {
     String out = kubectl.run("get", "namespaces", "-o", "name").assertOk().stdout();
     assertThat(out).contains("namespace/default", "namespace/kube-system", "namespace/kube-public",

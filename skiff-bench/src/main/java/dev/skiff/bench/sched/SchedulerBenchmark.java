@@ -33,12 +33,18 @@ public final class SchedulerBenchmark {
     }
     Path root = Files.createTempDirectory("skiff-bench-sched");
     List<ShapeResult> results = new ArrayList<>();
+    List<String> failed = new ArrayList<>();
     try {
       for (SchedulingShape shape : shapes) {
         Path dir = Files.createDirectories(root.resolve(shape.name()));
-        results.add(new ShapeRun(shape, backlog, SchedulerBenchmark::progress).run(dir));
-        ShapeResult r = results.getLast();
-        progress(String.format(Locale.ROOT, "%s: %.0f pods/s", shape.name(), r.podsPerSecond()));
+        try {
+          results.add(new ShapeRun(shape, backlog, SchedulerBenchmark::progress).run(dir));
+          progress(row(results.getLast()));
+        } catch (IllegalStateException e) {
+          // one shape that does not finish must not cost the others' figures
+          progress(shape.name() + " FAILED: " + e.getMessage());
+          failed.add(shape.name() + ": " + e.getMessage());
+        }
         deleteTree(dir);
       }
     } finally {
@@ -51,13 +57,16 @@ public final class SchedulerBenchmark {
     System.out.println("| shape | nodes / initial / measured pods | pods/s (avg) | per-second median | "
         + "creates/s | latency p50 / p99 | upstream CI threshold | goal (2x, SchedulingBasic 1000) |");
     System.out.println("|---|---|---|---|---|---|---|---|");
-    for (ShapeResult r : results) {
-      SchedulingShape s = r.shape();
-      double goal = s.name().equals("SchedulingBasic") ? 1000 : 2 * s.upstreamThreshold();
-      System.out.printf(Locale.ROOT, "| %s | %,d / %,d / %,d | **%.0f** | %.0f | %.0f | %.0f / %.0f ms | %.0f | %.0f |%n",
-          s.name(), s.nodes(), s.initCount(), r.measured(), r.podsPerSecond(), r.medianSecondRate(),
-          r.createsPerSecond(), r.latency().p50Millis(), r.latency().p99Millis(), s.upstreamThreshold(), goal);
-    }
+    results.forEach(r -> System.out.println(row(r)));
+    failed.forEach(f -> System.out.println("\nFAILED " + f));
+  }
+
+  private static String row(ShapeResult r) {
+    SchedulingShape s = r.shape();
+    double goal = s.name().equals("SchedulingBasic") ? 1000 : 2 * s.upstreamThreshold();
+    return String.format(Locale.ROOT, "| %s | %,d / %,d / %,d | **%.0f** | %.0f | %.0f | %.0f / %.0f ms | %.0f | %.0f |",
+        s.name(), s.nodes(), s.initCount(), r.measured(), r.podsPerSecond(), r.medianSecondRate(),
+        r.createsPerSecond(), r.latency().p50Millis(), r.latency().p99Millis(), s.upstreamThreshold(), goal);
   }
 
   private static void progress(String step) {

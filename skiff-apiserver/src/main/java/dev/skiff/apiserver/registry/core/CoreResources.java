@@ -8,9 +8,9 @@ import java.util.List;
 public final class CoreResources {
   private CoreResources() {}
 
-  /** @param store for the Service address allocator, which reads the Services stored there */
+  /** @param store for the Service address allocator and pod priorities, which read objects stored there */
   public static List<ResourceStrategy> strategies(Store store) {
-    return List.of(new ConfigMapStrategy(), new EventStrategy(), new NamespaceStrategy(), new NodeStrategy(), new PodStrategy(), new SecretStrategy(),
+    return List.of(new ConfigMapStrategy(), new EventStrategy(), new NamespaceStrategy(), new NodeStrategy(), new PodStrategy(store), new SecretStrategy(),
         new ServiceStrategy(new ServiceAddresses(store)));
   }
 

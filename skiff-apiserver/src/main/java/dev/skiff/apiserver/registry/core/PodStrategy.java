@@ -8,6 +8,7 @@ import dev.skiff.apiserver.registry.ResourceStrategy;
 import dev.skiff.apiserver.registry.TableColumn;
 import java.time.Instant;
 import java.util.ArrayList;
+import dev.skiff.storage.Store;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -27,6 +28,13 @@ public final class PodStrategy implements ResourceStrategy {
   private static final Set<String> FIELDS = Set.of("spec.nodeName", "spec.restartPolicy", "spec.schedulerName",
       "spec.serviceAccountName", "spec.hostNetwork", "status.phase", "status.podIP", "status.nominatedNodeName");
 
+  private final PodPriority priority;
+
+  /** @param store where the PriorityClasses that decide a new pod's priority are read */
+  public PodStrategy(Store store) {
+    this.priority = new PodPriority(store);
+  }
+
   @Override
   public ResourceDefinition definition() {
     return DEFINITION;
@@ -41,10 +49,7 @@ public final class PodStrategy implements ResourceStrategy {
     if (!spec.has("enableServiceLinks")) {
       spec.put("enableServiceLinks", true);
     }
-    Json.putIfBlank(spec, "preemptionPolicy", "PreemptLowerPriority");
-    if (!spec.has("priority")) {
-      spec.put("priority", 0);
-    }
+    priority.admit(obj);
     defaultTolerations(spec);
     ObjectNode status = obj.putObject("status");
     status.put("phase", "Pending").put("qosClass", qosClass(spec));
