@@ -65,10 +65,13 @@ class KubectlStreamingTest {
   static Kubectl kubectl;
   static UnreachableRoute route;
   static boolean routeExisted;
+  /** What of the pod network (the skiff0 bridge) this test brings, to take away afterwards. */
+  static dev.skiff.kubelet.HostFootprint footprint;
 
   @BeforeAll
   static void start() throws Exception {
     assertThat(new com.sun.security.auth.module.UnixSystem().getUid()).as("runs containers: root only").isZero();
+    footprint = dev.skiff.kubelet.HostFootprint.before("skiff0");
     route = UnreachableRoute.forClusterCidr(Ipv4Cidr.parse("10.42.0.0/16"));
     routeExisted = route.present();
     store = SqliteStore.open(tmp.resolve("state.db"));
@@ -121,6 +124,9 @@ class KubectlStreamingTest {
       }
       if (store != null) {
         store.close();
+      }
+      if (footprint != null) {
+        footprint.restore();
       }
       if (route != null && !routeExisted) {
         route.remove();
