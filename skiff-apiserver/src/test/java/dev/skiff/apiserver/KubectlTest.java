@@ -194,6 +194,26 @@ class KubectlTest {
   }
 
   @Test
+  void diffShowsOnlyWhatTheManifestChanges() throws Exception {
+    Path manifest = dir.resolve("diff-cm.yaml");
+    Files.writeString(manifest, """
+        apiVersion: v1
+        kind: ConfigMap
+        metadata: {name: diffed, namespace: default}
+        data: {color: blue}
+        """);
+    kubectl.run("apply", "-f", manifest.toString()).assertOk();
+    Kubectl.Result same = kubectl.run("diff", "-f", manifest.toString());
+    assertThat(same.exitCode()).as(same.stdout() + same.stderr()).isZero();
+    Files.writeString(manifest, Files.readString(manifest).replace("blue", "green"));
+    Kubectl.Result changed = kubectl.run("diff", "-f", manifest.toString());
+    assertThat(changed.exitCode()).as(changed.stderr()).isEqualTo(1);
+    assertThat(changed.stdout()).contains("-  color: blue", "+  color: green").doesNotContain("resourceVersion");
+    assertThat(kubectl.run("get", "configmap", "diffed", "-o", "jsonpath={.data.color}").assertOk().stdout())
+        .as("diff changes nothing").isEqualTo("blue");
+  }
+
+  @Test
   void systemNamespacesExist() {
     String out = kubectl.run("get", "namespaces", "-o", "name").assertOk().stdout();
     assertThat(out).contains("namespace/default", "namespace/kube-system", "namespace/kube-public",

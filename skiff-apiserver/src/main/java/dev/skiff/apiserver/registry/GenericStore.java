@@ -207,7 +207,7 @@ public final class GenericStore {
       Bytes value = codec.encode(updated);
       if (value.equals(kv.value()) || dryRun) {
         // Upstream writes nothing for a no-op update, so the resourceVersion stays.
-        return dryRun ? updated : old;
+        return dryRun ? codec.withRevision(updated, kv) : old;
       }
       if (ObjectMeta.isTerminating(updated) && finalizers(updated).isEmpty() && !strategy.holdsDeletion(updated)
           && old.path("metadata").path("deletionGracePeriodSeconds").asLong(0) == 0) {
