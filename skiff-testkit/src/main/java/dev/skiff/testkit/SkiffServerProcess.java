@@ -46,14 +46,24 @@ public final class SkiffServerProcess implements AutoCloseable {
   /** As {@link #start(Path, Path, List, Duration)}, on the given port. */
   public static SkiffServerProcess start(Path jar, Path dataDir, int port, List<String> extraArgs,
       Duration readyTimeout) throws IOException, InterruptedException {
+    return start(jar, dataDir, port, List.of(), extraArgs, readyTimeout);
+  }
+
+  /**
+   * As {@link #start(Path, Path, int, List, Duration)}, with {@code jvmOptions} (a JFR recording,
+   * heap flags) given to the server's JVM before {@code -jar}.
+   */
+  public static SkiffServerProcess start(Path jar, Path dataDir, int port, List<String> jvmOptions,
+      List<String> extraArgs, Duration readyTimeout) throws IOException, InterruptedException {
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException(jar + " is missing: build it with 'mvn -DskipTests package'");
     }
     Files.createDirectories(dataDir);
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     List<String> command = new ArrayList<>(List.of(java.toString(),
-        "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
-        "-jar", jar.toString(), "server", "--data-dir", dataDir.toString(),
+        "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow"));
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-jar", jar.toString(), "server", "--data-dir", dataDir.toString(),
         "--https-listen-port", Integer.toString(port), "--bind-address", "127.0.0.1"));
     command.addAll(extraArgs);
     Path log = dataDir.resolveSibling(dataDir.getFileName() + "-server.log");
