@@ -5,6 +5,13 @@ import dev.skiff.apiserver.authn.Authenticator;
 import dev.skiff.apiserver.authn.ClientCertificateAuthenticator;
 import dev.skiff.apiserver.authn.TokenFileAuthenticator;
 import dev.skiff.apiserver.authn.UnionAuthenticator;
+import dev.skiff.apiserver.http.ServiceAccountHandler;
+import dev.skiff.apiserver.pki.ServiceAccountSigningKey;
+import dev.skiff.apiserver.serviceaccount.ClusterObjects;
+import dev.skiff.apiserver.serviceaccount.IssuerDiscovery;
+import dev.skiff.apiserver.serviceaccount.ServiceAccountTokenAuthenticator;
+import dev.skiff.apiserver.serviceaccount.ServiceAccountTokens;
+import dev.skiff.apiserver.serviceaccount.TokenRequests;
 import dev.skiff.apiserver.authz.AllowAuthenticated;
 import dev.skiff.apiserver.discovery.ResourceDefinition;
 import dev.skiff.apiserver.discovery.ResourceRegistry;
@@ -57,6 +64,9 @@ import org.slf4j.LoggerFactory;
 public final class ApiServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
 
+  /** The audiences the API accepts in service account tokens: the issuer, as upstream's default. */
+  private static final List<String> API_AUDIENCES = List.of(ServiceAccountTokens.ISSUER);
+
   private final ApiServerConfig config;
   private Server jetty;
   private ApiHandler handler;
@@ -97,7 +107,7 @@ public final class ApiServer implements AutoCloseable {
     // -Dskiff.watchCache=off serves lists and watches from the store, for comparisons (benchmarks)
     WatchCaches caches = "off".equals(System.getProperty("skiff.watchCache")) ? null : watchCaches;
     Map<ResourceDefinition, GenericStore> stores = new LinkedHashMap<>();
-    for (ResourceStrategy s : BuiltInResources.strategies(config.store())) {
+    for (ResourceStrategy s : BuiltInResources.strategies(config.store(), config.admission())) {
       stores.put(s.definition(), new GenericStore(config.store(), s, lifecycle, clock, caches));
     }
     CustomResourceDefinitionStrategy crdStrategy = new CustomResourceDefinitionStrategy(clock);
@@ -109,6 +119,10 @@ public final class ApiServer implements AutoCloseable {
     Map<ResourceDefinition, GenericStore> liveStores = new ConcurrentHashMap<>(stores);
     customResources = new CustomResourceDefinitions(crdStore, registry, liveStores, lifecycle, clock);
     customResources.start();
+    ServiceAccountTokens saTokens = new ServiceAccountTokens(
+        ServiceAccountSigningKey.loadOrCreate(config.dataDir().resolve("tls")), clock);
+    ClusterObjects clusterObjects = ClusterObjects.of(stores);
+    authenticators.add(new ServiceAccountTokenAuthenticator(saTokens, clusterObjects, API_AUDIENCES));
     createSystemNamespaces(stores);
     createKubernetesService(stores);
     createSystemPriorityClasses(stores);
@@ -128,7 +142,9 @@ public final class ApiServer implements AutoCloseable {
     handler = ApiHandler.create(new UnionAuthenticator(authenticators), new AllowAuthenticated(), registry, health,
         liveStores, clock, config.watchBookmarkInterval(), host + ":" + config.port(), webSockets,
         KubeletClient.loadOrCreate(config.dataDir().resolve("tls"), pki.ca()),
-        PodStreamProxy.DEFAULT_ADDRESS_PREFERENCE, config.localNode());
+        PodStreamProxy.DEFAULT_ADDRESS_PREFERENCE, config.localNode())
+        .withServiceAccounts(new ServiceAccountHandler(
+            new TokenRequests(saTokens, clusterObjects, API_AUDIENCES, clock), new IssuerDiscovery(saTokens.key())));
     jetty.setHandler(handler);
     jetty.start();
     port = ((NetworkConnector) jetty.getConnectors()[0]).getLocalPort();

@@ -1,5 +1,6 @@
 package dev.skiff.apiserver;
 
+import dev.skiff.apiserver.registry.AdmissionPlugins;
 import dev.skiff.storage.Store;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,6 +18,8 @@ import java.util.Objects;
  * @param watchBookmarkInterval how often an idle watch that allows bookmarks gets one
  * @param localNode the node whose kubelet runs on this machine, reached on 127.0.0.1 for logs,
  *     exec and port-forward; null when there is none
+ * @param admission the admission plugins that run ({@code --disable-admission-plugins} turns some
+ *     off)
  */
 public record ApiServerConfig(
     Path dataDir,
@@ -26,58 +29,73 @@ public record ApiServerConfig(
     Path tokenAuthFile,
     Path clientCaFile,
     Duration watchBookmarkInterval,
-    String localNode) {
+    String localNode,
+    AdmissionPlugins admission) {
 
   public ApiServerConfig {
     Objects.requireNonNull(dataDir, "dataDir");
     Objects.requireNonNull(bindAddress, "bindAddress");
     Objects.requireNonNull(store, "store");
     Objects.requireNonNull(watchBookmarkInterval, "watchBookmarkInterval");
+    Objects.requireNonNull(admission, "admission");
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port out of range: " + port);
     }
   }
 
-  /** The same as kube-apiserver's and k3s's defaults: all addresses, port 6443. */
+  /**
+   * A server without the ServiceAccount admission plugin, for embedding where no controller
+   * manager creates the {@code default} accounts (tests, benchmarks); {@link #defaults} and
+   * {@code skiff server} run every plugin.
+   */
   public ApiServerConfig(Path dataDir, String bindAddress, int port, Store store, Path tokenAuthFile, Path clientCaFile) {
-    this(dataDir, bindAddress, port, store, tokenAuthFile, clientCaFile, Duration.ofMinutes(1), null);
+    this(dataDir, bindAddress, port, store, tokenAuthFile, clientCaFile, Duration.ofMinutes(1));
   }
 
+  /** As the six-argument constructor, with a bookmark interval. */
   public ApiServerConfig(Path dataDir, String bindAddress, int port, Store store, Path tokenAuthFile,
       Path clientCaFile, Duration watchBookmarkInterval) {
-    this(dataDir, bindAddress, port, store, tokenAuthFile, clientCaFile, watchBookmarkInterval, null);
+    this(dataDir, bindAddress, port, store, tokenAuthFile, clientCaFile, watchBookmarkInterval, null,
+        new AdmissionPlugins(java.util.Set.of(AdmissionPlugins.SERVICE_ACCOUNT)));
   }
 
   public ApiServerConfig withLocalNode(String node) {
     return new ApiServerConfig(dataDir, bindAddress, port, store, tokenAuthFile, clientCaFile, watchBookmarkInterval,
-        node);
+        node, admission);
   }
 
+  /** kube-apiserver's and k3s's defaults: all addresses, port 6443, every admission plugin. */
   public static ApiServerConfig defaults(Path dataDir, Store store) {
-    return new ApiServerConfig(dataDir, "0.0.0.0", 6443, store, null, null);
+    return new ApiServerConfig(dataDir, "0.0.0.0", 6443, store, null, null, Duration.ofMinutes(1), null,
+        AdmissionPlugins.all());
+  }
+
+  public ApiServerConfig withAdmission(AdmissionPlugins a) {
+    return new ApiServerConfig(dataDir, bindAddress, port, store, tokenAuthFile, clientCaFile, watchBookmarkInterval,
+        localNode, a);
   }
 
   public ApiServerConfig withPort(int p) {
     return new ApiServerConfig(dataDir, bindAddress, p, store, tokenAuthFile, clientCaFile, watchBookmarkInterval,
-        localNode);
+        localNode, admission);
   }
 
   public ApiServerConfig withBindAddress(String a) {
     return new ApiServerConfig(dataDir, a, port, store, tokenAuthFile, clientCaFile, watchBookmarkInterval,
-        localNode);
+        localNode, admission);
   }
 
   public ApiServerConfig withTokenAuthFile(Path f) {
     return new ApiServerConfig(dataDir, bindAddress, port, store, f, clientCaFile, watchBookmarkInterval,
-        localNode);
+        localNode, admission);
   }
 
   public ApiServerConfig withClientCaFile(Path f) {
     return new ApiServerConfig(dataDir, bindAddress, port, store, tokenAuthFile, f, watchBookmarkInterval,
-        localNode);
+        localNode, admission);
   }
 
   public ApiServerConfig withWatchBookmarkInterval(Duration d) {
-    return new ApiServerConfig(dataDir, bindAddress, port, store, tokenAuthFile, clientCaFile, d, localNode);
+    return new ApiServerConfig(dataDir, bindAddress, port, store, tokenAuthFile, clientCaFile, d, localNode, admission);
   }
 }

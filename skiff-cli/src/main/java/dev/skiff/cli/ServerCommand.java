@@ -2,6 +2,7 @@ package dev.skiff.cli;
 
 import dev.skiff.apiserver.ApiServer;
 import dev.skiff.apiserver.ApiServerConfig;
+import dev.skiff.apiserver.registry.AdmissionPlugins;
 import dev.skiff.kubelet.KubeletConfig;
 import dev.skiff.storage.Store;
 import dev.skiff.storage.StoreEndpoint;
@@ -66,6 +67,10 @@ final class ServerCommand implements Callable<Integer> {
       description = "An extra CA whose client certificates are accepted.")
   Path clientCaFile;
 
+  @Option(names = "--disable-admission-plugins", split = ",", paramLabel = "NAMES",
+      description = "Admission plugins not to run, as kube-apiserver's flag (known: ServiceAccount).")
+  List<String> disabledAdmissionPlugins = List.of();
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
@@ -76,6 +81,12 @@ final class ServerCommand implements Callable<Integer> {
         throw new CommandLine.ParameterException(spec.commandLine(), "--disable: unknown component '"
             + name + "'; known: " + String.join(", ", new java.util.TreeSet<>(ClusterComponents.KNOWN)));
       }
+    }
+    AdmissionPlugins admission;
+    try {
+      admission = new AdmissionPlugins(new java.util.HashSet<>(disabledAdmissionPlugins));
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--disable-admission-plugins: " + e.getMessage());
     }
     StoreEndpoint endpoint;
     try {
@@ -110,7 +121,8 @@ final class ServerCommand implements Callable<Integer> {
     }
     boolean agent = runAgent(err);
     ApiServer apiServer = new ApiServer(new ApiServerConfig(
-        dir, bindAddress, httpsListenPort, store, tokenAuthFile, clientCaFile).withLocalNode(localNode(agent, dir)));
+        dir, bindAddress, httpsListenPort, store, tokenAuthFile, clientCaFile)
+        .withLocalNode(localNode(agent, dir)).withAdmission(admission));
     try {
       apiServer.start();
     } catch (Exception e) {

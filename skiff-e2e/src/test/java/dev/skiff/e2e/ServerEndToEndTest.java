@@ -47,6 +47,7 @@ class ServerEndToEndTest {
       Kubectl kubectl = server.kubectl();
       awaitOutput(kubectl, "True True True", "get", "nodes", "-o",
           "jsonpath={.items[*].status.conditions[?(@.type==\"Ready\")].status}");
+      server.awaitDefaultServiceAccount("default");
 
       kubectl.run("run", "hello", "--image=docker.io/skiff/busybox:1.35").assertOk();
       awaitOutput(kubectl, "Running", "get", "pod", "hello", "-o", "jsonpath={.status.phase}");
@@ -82,6 +83,7 @@ class ServerEndToEndTest {
       Kubectl kubectl = server.kubectl();
       awaitOutput(kubectl, "True", "get", "nodes", "-o",
           "jsonpath={.items[*].status.conditions[?(@.type==\"Ready\")].status}");
+      server.awaitDefaultServiceAccount("default");
 
       kubectl.run("run", "web", "--image=docker.io/skiff/busybox:1.35", "--",
           "sh", "-c", "echo hello-from-web; exec httpd -f -p 8080").assertOk();
@@ -101,6 +103,20 @@ class ServerEndToEndTest {
       assertThat(kubectl.run("exec", "web", "--", "sh", "-c", "echo $((6 * 7))").assertOk().stdout().strip())
           .isEqualTo("42");
       assertThat(kubectl.run("exec", "web", "--", "sh", "-c", "exit 3").exitCode()).isEqualTo(3);
+
+      // the ServiceAccount admission plugin mounted a bound token, the cluster CA and the namespace
+      String sa = "/var/run/secrets/kubernetes.io/serviceaccount/";
+      assertThat(kubectl.run("exec", "web", "--", "cat", sa + "namespace").assertOk().stdout()).isEqualTo("default");
+      assertThat(kubectl.run("exec", "web", "--", "cat", sa + "ca.crt").assertOk().stdout())
+          .startsWith("-----BEGIN CERTIFICATE-----");
+      String token = kubectl.run("exec", "web", "--", "cat", sa + "token").assertOk().stdout().strip();
+      HttpResponse<String> whoami = KubeconfigTrust.httpClient(server.kubeconfig()).send(
+          HttpRequest.newBuilder(URI.create(server.url() + "/apis/authentication.k8s.io/v1/selfsubjectreviews"))
+              .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+              .POST(HttpRequest.BodyPublishers.ofString(
+                  "{\"apiVersion\":\"authentication.k8s.io/v1\",\"kind\":\"SelfSubjectReview\"}"))
+              .build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(whoami.body()).contains("system:serviceaccount:default:default");
 
       kubectl.run("delete", "pod", "web", "--grace-period=1", "--timeout=60s").assertOk();
       assertThat(kubectl.run("get", "pods", "-o", "name").assertOk().stdout()).isBlank();

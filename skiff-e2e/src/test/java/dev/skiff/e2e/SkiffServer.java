@@ -51,6 +51,16 @@ final class SkiffServer implements AutoCloseable {
     return SkiffServerProcess.freePort();
   }
 
+  /** Waits for the {@code default} ServiceAccount of {@code namespace}, without which pods are refused. */
+  void awaitDefaultServiceAccount(String namespace) {
+    try {
+      process.awaitDefaultServiceAccount(namespace, Duration.ofSeconds(30));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
   Path kubeconfig() {
     return process.kubeconfig();
   }

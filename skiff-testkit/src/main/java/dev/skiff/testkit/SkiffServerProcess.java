@@ -109,6 +109,23 @@ public final class SkiffServerProcess implements AutoCloseable {
     throw new IllegalStateException("skiff server not ready within " + timeout + ":\n" + log());
   }
 
+  /**
+   * Waits until the controller manager has made the {@code default} ServiceAccount of {@code
+   * namespace}: until then the ServiceAccount admission plugin refuses pods there, as upstream's does
+   * (upstream's e2e framework waits the same way before each test).
+   */
+  public void awaitDefaultServiceAccount(String namespace, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Kubectl kubectl = kubectl();
+    while (kubectl.run("get", "serviceaccount", "default", "-n", namespace, "-o", "name").exitCode() != 0) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("no default ServiceAccount in namespace " + namespace + " after " + timeout
+            + " (is the controller manager running?):\n" + log());
+      }
+      Thread.sleep(100);
+    }
+  }
+
   /** A TCP port free on this machine right now. */
   public static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0)) {

@@ -60,6 +60,8 @@ public final class ApiHandler extends Handler.Abstract {
   private final ReviewHandler reviews;
   /** Pod log/exec/attach/portforward to kubelets; absent when the handler is built without a kubelet client. */
   private PodStreamProxy podStreams;
+  /** TokenRequests and issuer discovery; absent when the server issues no service account tokens. */
+  private ServiceAccountHandler serviceAccounts;
 
   ApiHandler(Authenticator authenticator, Authorizer authorizer, ResourceRegistry registry, HealthChecks health,
       ResourceHandler resources, String serverAddress, OpenApiDocuments openapi) {
@@ -117,6 +119,12 @@ public final class ApiHandler extends Handler.Abstract {
     }
     handler.podStreams = new PodStreamProxy(pods, nodes, kubelets, webSockets, addressPreference, localNode);
     return handler;
+  }
+
+  /** Serves service account TokenRequests and issuer discovery through {@code handler}. */
+  public ApiHandler withServiceAccounts(ServiceAccountHandler handler) {
+    this.serviceAccounts = Objects.requireNonNull(handler, "handler");
+    return this;
   }
 
   /** Ends every open watch stream (at shutdown, so that Jetty can stop promptly). */
@@ -191,6 +199,10 @@ public final class ApiHandler extends Handler.Abstract {
         reviews.handle(ex, info, def, user);
         return;
       }
+      if (serviceAccounts != null && ServiceAccountHandler.isTokenRequest(info)) {
+        serviceAccounts.createToken(ex, info);
+        return;
+      }
       if (podStreams != null && info.group().isEmpty() && info.resource().equals("pods")
           && PodStreamProxy.SUBRESOURCES.contains(info.subresource())) {
         podStreams.handle(ex, info.namespace(), info.name(), info.subresource());
@@ -240,6 +252,9 @@ public final class ApiHandler extends Handler.Abstract {
     String path = ex.path().length() > 1 && ex.path().endsWith("/") ? ex.path().substring(0, ex.path().length() - 1) : ex.path();
     if (!ex.method().equals("GET") && !ex.method().equals("HEAD")) {
       throw new StatusError(405, "MethodNotAllowed", "the server does not allow this method on the requested resource", null);
+    }
+    if (serviceAccounts != null && serviceAccounts.serveDiscovery(ex, path)) {
+      return;
     }
     String[] parts = path.substring(1).split("/", 2);
     switch (parts[0]) {

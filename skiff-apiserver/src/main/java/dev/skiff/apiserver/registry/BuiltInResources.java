@@ -12,9 +12,17 @@ import java.util.List;
 public final class BuiltInResources {
   private BuiltInResources() {}
 
-  /** @param store for strategies that read other objects (the Service address allocator) */
+  /** Every built-in resource with every admission plugin on. */
   public static List<ResourceStrategy> strategies(Store store) {
-    List<ResourceStrategy> all = new ArrayList<>(CoreResources.strategies(store));
+    return strategies(store, AdmissionPlugins.all());
+  }
+
+  /**
+   * @param store for strategies that read other objects (the Service address allocator)
+   * @param admission which admission plugins the strategies apply
+   */
+  public static List<ResourceStrategy> strategies(Store store, AdmissionPlugins admission) {
+    List<ResourceStrategy> all = new ArrayList<>(CoreResources.strategies(store, admission));
     all.add(new DeploymentStrategy());
     all.add(new ReplicaSetStrategy());
     all.add(new LeaseStrategy());

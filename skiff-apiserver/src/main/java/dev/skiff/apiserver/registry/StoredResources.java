@@ -1,6 +1,7 @@
 package dev.skiff.apiserver.registry;
 
 import dev.skiff.apiserver.discovery.ResourceDefinition;
+import dev.skiff.apiserver.registry.core.ServiceAccountResource;
 import java.util.ArrayList;
 import java.util.List;
 import tools.jackson.databind.JsonNode;
@@ -17,8 +18,7 @@ final class StoredResources {
 
   static List<ResourceStrategy> strategies() {
     List<ResourceStrategy> out = new ArrayList<>();
-    out.add(new PlainStrategy(new ResourceDefinition("", "v1", "ServiceAccount", "serviceaccounts", "serviceaccount",
-        true, VERBS, List.of("sa"), List.of(), List.of()),
+    out.add(new PlainStrategy(ServiceAccountResource.DEFINITION,
         List.of(TableColumn.of("Secrets", "string", "Secrets is a list of the secrets in the same namespace that pods running using this ServiceAccount are allowed to use."), TableColumn.ageColumn()),
         (obj, now) -> List.of(obj.path("secrets").size(), ResourceStrategy.age(obj, now)), false));
     out.add(new PlainStrategy(new ResourceDefinition("", "v1", "Endpoints", "endpoints", "endpoints", true, VERBS,

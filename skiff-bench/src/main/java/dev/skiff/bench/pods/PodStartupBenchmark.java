@@ -79,6 +79,9 @@ public final class PodStartupBenchmark {
           server.treeRssKiB() / 1024 + " MiB"));
       client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("bench").endMetadata().build())
           .create();
+      // pods are refused until the controller manager has made the namespace's default ServiceAccount
+      client.serviceAccounts().inNamespace("bench").withName("default")
+          .waitUntilCondition(java.util.Objects::nonNull, 30, java.util.concurrent.TimeUnit.SECONDS);
       progress("a Deployment of " + pods + " pods");
       LatencyRecorder latency = new LatencyRecorder(pods);
       long created;

@@ -191,6 +191,7 @@ public final class PodVolumes {
 
   /** Unmounts and removes every volume of the pod with {@code uid}; idempotent. */
   public void tearDown(String uid) {
+    projection.forget(uid);
     Path root = podsDir.resolve(uid);
     if (!Files.exists(root)) {
       return;

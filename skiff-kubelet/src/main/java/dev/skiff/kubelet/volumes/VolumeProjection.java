@@ -22,7 +22,8 @@ import java.util.TreeMap;
  * The files of configMap, secret, downwardAPI and projected volumes (upstream's
  * pkg/volume/{configmap,secret,downwardapi,projected}): every key, or only the listed items at
  * their paths, with defaultMode or the item's mode; ConfigMaps and Secrets read through the API
- * each time, so that a later sync shows their updates.
+ * each time, so that a later sync shows their updates; service account tokens requested bound to
+ * the pod and renewed when they get old.
  */
 final class VolumeProjection {
 
@@ -30,9 +31,16 @@ final class VolumeProjection {
   static final int DEFAULT_MODE = 0644;
 
   private final KubernetesClient client;
+  private final ServiceAccountTokenSource tokens;
 
   VolumeProjection(KubernetesClient client) {
     this.client = Objects.requireNonNull(client, "client");
+    this.tokens = new ServiceAccountTokenSource(client, java.time.InstantSource.system());
+  }
+
+  /** Forgets what was fetched for a pod that is gone (its service account tokens). */
+  void forget(String podUid) {
+    tokens.forget(podUid);
   }
 
   Map<String, FileProjection> configMap(Pod pod, String name, List<KeyToPath> items, Boolean optional, int mode)
@@ -130,8 +138,8 @@ final class VolumeProjection {
       } else if (s.getDownwardAPI() != null) {
         files.putAll(downwardApi(pod, s.getDownwardAPI().getItems(), mode));
       } else if (s.getServiceAccountToken() != null) {
-        // Skiff issues no service-account tokens yet: a pod that needs one cannot start
-        throw new VolumeError("serviceAccountToken projections are not supported: this cluster issues no tokens yet");
+        files.put(s.getServiceAccountToken().getPath(),
+            new FileProjection(tokens.token(pod, s.getServiceAccountToken()), mode));
       }
     }
     return files;

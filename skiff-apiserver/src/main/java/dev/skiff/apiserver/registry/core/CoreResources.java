@@ -1,5 +1,6 @@
 package dev.skiff.apiserver.registry.core;
 
+import dev.skiff.apiserver.registry.AdmissionPlugins;
 import dev.skiff.apiserver.registry.ResourceStrategy;
 import dev.skiff.storage.Store;
 import java.util.List;
@@ -8,9 +9,13 @@ import java.util.List;
 public final class CoreResources {
   private CoreResources() {}
 
-  /** @param store for the Service address allocator and pod priorities, which read objects stored there */
-  public static List<ResourceStrategy> strategies(Store store) {
-    return List.of(new ConfigMapStrategy(), new EventStrategy(), new NamespaceStrategy(), new NodeStrategy(), new PodStrategy(store), new SecretStrategy(),
+  /**
+   * @param store for the Service address allocator and pod admission, which read objects stored there
+   * @param admission which admission plugins pods go through
+   */
+  public static List<ResourceStrategy> strategies(Store store, AdmissionPlugins admission) {
+    return List.of(new ConfigMapStrategy(), new EventStrategy(), new NamespaceStrategy(), new NodeStrategy(),
+        new PodStrategy(store, admission.enabled(AdmissionPlugins.SERVICE_ACCOUNT)), new SecretStrategy(),
         new ServiceStrategy(new ServiceAddresses(store)));
   }
 

@@ -29,10 +29,15 @@ public final class PodStrategy implements ResourceStrategy {
       "spec.serviceAccountName", "spec.hostNetwork", "status.phase", "status.podIP", "status.nominatedNodeName");
 
   private final PodPriority priority;
+  private final PodServiceAccount serviceAccount;
 
-  /** @param store where the PriorityClasses that decide a new pod's priority are read */
-  public PodStrategy(Store store) {
+  /**
+   * @param store where the PriorityClasses and ServiceAccounts that new pods need are read
+   * @param serviceAccountAdmission whether the ServiceAccount admission plugin runs on creates
+   */
+  public PodStrategy(Store store, boolean serviceAccountAdmission) {
     this.priority = new PodPriority(store);
+    this.serviceAccount = serviceAccountAdmission ? new PodServiceAccount(store) : null;
   }
 
   @Override
@@ -50,6 +55,9 @@ public final class PodStrategy implements ResourceStrategy {
       spec.put("enableServiceLinks", true);
     }
     priority.admit(obj);
+    if (serviceAccount != null) {
+      serviceAccount.admit(obj);
+    }
     defaultTolerations(spec);
     ObjectNode status = obj.putObject("status");
     status.put("phase", "Pending").put("qosClass", qosClass(spec));
