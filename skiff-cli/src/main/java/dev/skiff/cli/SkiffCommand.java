@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = SkiffVersion.class,
     description = "Kubernetes, written in Java.",
-    subcommands = {ServerCommand.class, ImagesCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {ServerCommand.class, SimulateCommand.class, ImagesCommand.class, CommandLine.HelpCommand.class})
 public final class SkiffCommand implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

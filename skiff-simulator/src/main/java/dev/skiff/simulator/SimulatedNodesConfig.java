@@ -74,6 +74,12 @@ public record SimulatedNodesConfig(int count, String namePrefix, String clusterC
                 leaseDurationSeconds, statusInterval, writeConcurrency, podCidrFromCluster);
     }
 
+    /** The same nodes named {@code prefix-0001}, {@code prefix-0002}, ... (another set beside the server's own). */
+    public SimulatedNodesConfig withNamePrefix(String prefix) {
+        return new SimulatedNodesConfig(count, prefix, clusterCidr, nodeCidrMaskSize, zones, capacity, leaseInterval,
+                leaseDurationSeconds, statusInterval, writeConcurrency, podCidrFromCluster);
+    }
+
     public SimulatedNodesConfig withLeaseInterval(Duration interval) {
         return new SimulatedNodesConfig(count, namePrefix, clusterCidr, nodeCidrMaskSize, zones, capacity, interval,
                 leaseDurationSeconds, statusInterval, writeConcurrency, podCidrFromCluster);

@@ -157,8 +157,12 @@ final class CollectionStep {
         continue;
       }
       List<OwnerReference> keep = refs.stream().filter(x -> !uid.equals(x.getUid())).toList();
+      // upstream's ObjectMeta omits an empty list, so the last reference takes the field with it
+      Map<String, Object> write = keep.isEmpty()
+          ? Map.of("op", "remove", "path", "/metadata/ownerReferences")
+          : Map.of("op", "replace", "path", "/metadata/ownerReferences", "value", keep);
       patch(r.get(), dependent, List.of(test("/metadata/uid", d.item().uid()), test("/metadata/ownerReferences", refs),
-          Map.of("op", "replace", "path", "/metadata/ownerReferences", "value", keep)));
+          write));
     }
     Optional<ServedResource> r = catalog.forKind(owner.apiVersion(), owner.kind());
     GenericKubernetesResource latest = r.isEmpty() ? null : get(r.get(), owner.namespace(), owner.name());
