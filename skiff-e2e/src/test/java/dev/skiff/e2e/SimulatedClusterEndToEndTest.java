@@ -49,6 +49,7 @@ class SimulatedClusterEndToEndTest {
         "jsonpath={.items[*].status.conditions[?(@.type==\"Ready\")].status}");
     // the CronJob fires at the next minute boundary: start it now so the wait overlaps the other tests
     k.ok("create", "namespace", "cron");
+    server.awaitDefaultServiceAccount("cron"); // pods are refused until it exists
     k.apply("""
         apiVersion: batch/v1
         kind: CronJob
@@ -82,6 +83,7 @@ class SimulatedClusterEndToEndTest {
   @Order(1)
   void aDeploymentRollsOutUpdatesUndoesScalesAndCascades() throws Exception {
     k.ok("create", "namespace", "deploy");
+    server.awaitDefaultServiceAccount("deploy"); // pods are refused until it exists
     k.ok("create", "deployment", "web", "-n", "deploy", "--image=" + IMAGE, "--replicas=10");
     assertThat(k.ok("rollout", "status", "deployment/web", "-n", "deploy", "--timeout=120s"))
         .contains("successfully rolled out");
@@ -146,6 +148,7 @@ class SimulatedClusterEndToEndTest {
   @Order(2)
   void aJobCompletesAndAFailingJobStopsAtItsBackoffLimit() throws Exception {
     k.ok("create", "namespace", "jobs");
+    server.awaitDefaultServiceAccount("jobs"); // pods are refused until it exists
     k.apply(job("done", 0, 3, 6));
     k.apply(job("broken", 1, 1, 1));
     assertThat(k.ok("wait", "--for=condition=Complete", "job/done", "-n", "jobs", "--timeout=120s"))
@@ -184,6 +187,7 @@ class SimulatedClusterEndToEndTest {
   @Order(3)
   void aStatefulSetCreatesItsPodsInOrder() throws Exception {
     k.ok("create", "namespace", "sts");
+    server.awaitDefaultServiceAccount("sts"); // pods are refused until it exists
     List<String> seen;
     try (KubectlWatch watch = new KubectlWatch(k.kubectl(), "get", "pods", "-n", "sts", "-w", "--no-headers", "-o",
         "custom-columns=NAME:.metadata.name,PHASE:.status.phase")) {
@@ -219,6 +223,7 @@ class SimulatedClusterEndToEndTest {
   @Order(4)
   void taintsAffinityTopologySpreadAndPreemptionPlacePodsAsUpstream() throws Exception {
     k.ok("create", "namespace", "sched");
+    server.awaitDefaultServiceAccount("sched"); // pods are refused until it exists
     // taints: only a pod that tolerates the taint goes to the tainted node
     k.ok("taint", "nodes", "sim-node-0001", "e2e=dedicated:NoSchedule");
     try {
@@ -307,6 +312,7 @@ class SimulatedClusterEndToEndTest {
   @Order(5)
   void aDaemonSetCoversEveryNodeAndADeadNodesPodsMoveElsewhere() throws Exception {
     k.ok("create", "namespace", "ds");
+    server.awaitDefaultServiceAccount("ds"); // pods are refused until it exists
     k.apply("""
         apiVersion: apps/v1
         kind: DaemonSet
