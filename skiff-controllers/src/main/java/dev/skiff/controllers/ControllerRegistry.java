@@ -13,6 +13,7 @@ import dev.skiff.controllers.nodelifecycle.NodeLifecycleController;
 import dev.skiff.controllers.podgc.PodGarbageCollector;
 import dev.skiff.controllers.replicaset.ReplicaSetController;
 import dev.skiff.controllers.replication.ReplicationControllerController;
+import dev.skiff.controllers.resourcequota.ResourceQuotaController;
 import dev.skiff.controllers.rootcacertpublisher.RootCaCertPublisher;
 import dev.skiff.controllers.serviceaccount.ServiceAccountController;
 import dev.skiff.controllers.statefulset.StatefulSetController;
@@ -45,6 +46,7 @@ public final class ControllerRegistry {
     all.put(CronJobController.NAME, CronJobController::new);
     all.put(TtlAfterFinishedController.NAME, TtlAfterFinishedController::new);
     all.put(PodGarbageCollector.NAME, PodGarbageCollector::new);
+    all.put(ResourceQuotaController.NAME, ResourceQuotaController::new);
     return all;
   }
 
