@@ -10,6 +10,7 @@ import dev.skiff.controllers.job.JobController;
 import dev.skiff.controllers.namespace.NamespaceController;
 import dev.skiff.controllers.nodeipam.NodeIpamController;
 import dev.skiff.controllers.nodelifecycle.NodeLifecycleController;
+import dev.skiff.controllers.podautoscaler.HorizontalPodAutoscalerController;
 import dev.skiff.controllers.podgc.PodGarbageCollector;
 import dev.skiff.controllers.replicaset.ReplicaSetController;
 import dev.skiff.controllers.replication.ReplicationControllerController;
@@ -47,6 +48,7 @@ public final class ControllerRegistry {
     all.put(TtlAfterFinishedController.NAME, TtlAfterFinishedController::new);
     all.put(PodGarbageCollector.NAME, PodGarbageCollector::new);
     all.put(ResourceQuotaController.NAME, ResourceQuotaController::new);
+    all.put(HorizontalPodAutoscalerController.NAME, HorizontalPodAutoscalerController::new);
     return all;
   }
 
