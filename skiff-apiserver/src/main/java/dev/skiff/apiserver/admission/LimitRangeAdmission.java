@@ -4,7 +4,6 @@ import dev.skiff.apiserver.discovery.ResourceDefinition;
 import dev.skiff.apiserver.registry.GenericStore;
 import dev.skiff.quota.Amount;
 import dev.skiff.storage.KeyValue;
-import dev.skiff.storage.RangeRequest;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -90,7 +89,7 @@ public final class LimitRangeAdmission implements Admission {
   private List<JsonNode> limits(String namespace, String type) {
     GenericStore ranges = TypedObjects.coreStore(stores, "limitranges");
     List<JsonNode> items = new ArrayList<>();
-    for (KeyValue kv : ranges.store().range(RangeRequest.prefix(ranges.codec().prefix(namespace))).kvs()) {
+    for (KeyValue kv : TypedObjects.cachedList(ranges, namespace)) {
       for (JsonNode item : ranges.codec().decode(kv).path("spec").path("limits")) {
         if (type.equals(item.path("type").asString(""))) {
           items.add(item);

@@ -7,7 +7,6 @@ import dev.skiff.quota.ObjectUsage;
 import dev.skiff.quota.PodUsage;
 import dev.skiff.quota.ResourceUsage;
 import dev.skiff.storage.KeyValue;
-import dev.skiff.storage.RangeRequest;
 import dev.skiff.storage.WriteResult;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -53,7 +52,10 @@ public final class ResourceQuotaAdmission implements Admission {
     HasMetadata typed = null;
     ResourceUsage usage = null;
     for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      List<KeyValue> kvs = quotas.store().range(RangeRequest.prefix(quotas.codec().prefix(namespace))).kvs();
+      if (attempt == 0 && TypedObjects.cachedList(quotas, namespace).isEmpty()) {
+        return;
+      }
+      List<KeyValue> kvs = TypedObjects.storedList(quotas, namespace);
       if (kvs.isEmpty()) {
         return;
       }

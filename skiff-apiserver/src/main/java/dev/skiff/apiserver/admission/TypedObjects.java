@@ -7,6 +7,9 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
+import dev.skiff.storage.Bytes;
+import dev.skiff.storage.KeyValue;
+import dev.skiff.storage.RangeRequest;
 import java.util.List;
 import java.util.Map;
 import tools.jackson.databind.DeserializationFeature;
@@ -34,6 +37,23 @@ final class TypedObjects {
     Class<? extends HasMetadata> type = def.group().isEmpty() ? CORE_TYPES.get(def.plural()) : null;
     Class<? extends HasMetadata> chosen = type == null ? GenericKubernetesResource.class : type;
     return read(obj, chosen);
+  }
+
+  /**
+   * The objects of {@code store} in {@code namespace}: from its watch cache when it has one (no
+   * store read on the create path of namespaces without quotas or limit ranges, the common case),
+   * else from the store. The cache may trail the store by a moment, as upstream's informer-fed
+   * admission listers do.
+   */
+  static List<KeyValue> cachedList(GenericStore store, String namespace) {
+    Bytes prefix = store.codec().prefix(namespace);
+    return store.watchCache().map(c -> c.snapshot(prefix).items())
+        .orElseGet(() -> store.store().range(RangeRequest.prefix(prefix)).kvs());
+  }
+
+  /** The objects of {@code store} in {@code namespace}, read from the store itself (for a CAS). */
+  static List<KeyValue> storedList(GenericStore store, String namespace) {
+    return store.store().range(RangeRequest.prefix(store.codec().prefix(namespace))).kvs();
   }
 
   /** The store of the core resource {@code plural}, looked up when first needed. */
