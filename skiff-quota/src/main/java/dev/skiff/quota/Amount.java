@@ -10,8 +10,8 @@ import java.util.Set;
 /**
  * An exact resource amount with upstream's {@code resource.Quantity} printing: the value in base
  * units (cores, bytes, objects) and whether it prints with binary suffixes (Ki, Mi, ...). Sums keep
- * the format of the left operand, as upstream's {@code Quantity.Add} does, so 512Mi + 512Mi prints
- * {@code 1Gi} and 250m + 250m prints {@code 500m}. Immutable.
+ * the format of the left operand unless it is zero, as upstream's {@code Quantity.Add} does, so
+ * 0 + 512Mi + 512Mi prints {@code 1Gi} and 250m + 250m prints {@code 500m}. Immutable.
  */
 public record Amount(BigDecimal value, boolean binary) implements Comparable<Amount> {
   public static final Amount ZERO = new Amount(BigDecimal.ZERO, false);
@@ -42,12 +42,14 @@ public record Amount(BigDecimal value, boolean binary) implements Comparable<Amo
     return new Amount(Quantity.getAmountInBytes(parsed), BINARY_SUFFIXES.contains(parsed.getFormat()));
   }
 
+  /** The sum, in this amount's format, or in {@code other}'s when this is zero (as upstream's Add). */
   public Amount plus(Amount other) {
-    return new Amount(value.add(other.value), binary);
+    return new Amount(value.add(other.value), isZero() ? other.binary : binary);
   }
 
+  /** The difference, formatted as {@link #plus} does. */
   public Amount minus(Amount other) {
-    return new Amount(value.subtract(other.value), binary);
+    return new Amount(value.subtract(other.value), isZero() ? other.binary : binary);
   }
 
   /** The larger of the two, keeping the format of the one chosen. */

@@ -10,7 +10,7 @@ class AmountTest {
   @CsvSource({
       "250m, 250m, 500m", "500m, 500m, 1", "512Mi, 512Mi, 1Gi", "1.5Gi, 0, 1536Mi", "1, 1500m, 2500m",
       "1000, 1000, 2k", "100Mi, 1G, 1104857600", "100Mi, 1Mi, 101Mi", "1G, 100Mi, 1104857600", "0, 0, 0", "3, 0, 3", "1e3, 0, 1k",
-      "0.1, 0, 100m", "1Ki, 1, 1025"})
+      "0.1, 0, 100m", "1Ki, 1, 1025", "0, 512Mi, 512Mi", "1, 1Ki, 1025"})
   void sumsPrintAsUpstreamQuantities(String a, String b, String sum) {
     assertThat(Amount.parse(a).plus(Amount.parse(b)).toString()).isEqualTo(sum);
   }

@@ -155,7 +155,13 @@ public final class LimitRangeAdmission implements Admission {
 
   static Map<String, Amount> list(JsonNode resources) {
     Map<String, Amount> m = new LinkedHashMap<>();
-    resources.properties().forEach(e -> m.put(e.getKey(), Amount.parse(e.getValue().asString())));
+    resources.properties().forEach(e -> {
+      try {
+        m.put(e.getKey(), Amount.parse(e.getValue().asString()));
+      } catch (IllegalArgumentException | ArithmeticException invalid) {
+        // not a quantity: the object's validation reports it, not admission
+      }
+    });
     return m;
   }
 }

@@ -61,7 +61,11 @@ public final class ResourceQuotaAdmission implements Admission {
       }
       if (typed == null) {
         typed = TypedObjects.typed(def, obj);
-        usage = ObjectUsage.of(def.group(), def.plural(), typed, clock.instant());
+        try {
+          usage = ObjectUsage.of(def.group(), def.plural(), typed, clock.instant());
+        } catch (IllegalArgumentException | ArithmeticException e) {
+          throw forbidden(def, obj, "unable to compute usage: " + e.getMessage());
+        }
       }
       List<Charge> charges = new ArrayList<>();
       for (KeyValue kv : kvs) {

@@ -20,6 +20,7 @@ import java.time.InstantSource;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -113,21 +114,44 @@ public final class ResourceQuotaController implements Controller, Reconciler {
     loop.close();
   }
 
-  /** Queues the namespace of every added, changed or deleted object that a quota of it may count. */
+  /**
+   * Queues a namespace when its quotas need recounting, as upstream's replenishment does: a quota
+   * added or with a changed spec; an object deleted, or changed so that its charge changed (a pod
+   * that finished). Adds of counted objects queue nothing: admission charged them already, and
+   * a recount from an informer cache that has not yet seen them would undo that charge.
+   */
   private final class EnqueueNamespace<T extends HasMetadata> implements ResourceEventHandler<T> {
     @Override
     public void onAdd(T obj) {
-      enqueue(obj);
+      if (obj instanceof ResourceQuota) {
+        enqueue(obj);
+      }
     }
 
     @Override
     public void onUpdate(T old, T obj) {
-      enqueue(obj);
+      if (old instanceof ResourceQuota o && obj instanceof ResourceQuota q) {
+        if (!Objects.equals(o.getSpec(), q.getSpec()) || q.getStatus() == null
+            || !Objects.equals(q.getSpec().getHard(), q.getStatus().getHard())) {
+          enqueue(obj);
+        }
+        return;
+      }
+      if (!charge(old).equals(charge(obj))) {
+        enqueue(obj);
+      }
     }
 
     @Override
     public void onDelete(T obj, boolean deletedFinalStateUnknown) {
-      enqueue(obj);
+      if (!(obj instanceof ResourceQuota)) {
+        enqueue(obj);
+      }
+    }
+
+    private ResourceUsage charge(T obj) {
+      // the group and resource only name object counts, which an update never changes
+      return ObjectUsage.of("", "", obj, clock.instant());
     }
 
     private void enqueue(T obj) {
