@@ -61,6 +61,13 @@ public record ResourceUsage(SortedMap<String, Amount> amounts) {
     return new ResourceUsage(m);
   }
 
+  /** Only the names with an amount above zero (upstream's SubtractWithNonNegativeResult, then masked). */
+  public ResourceUsage positive() {
+    TreeMap<String, Amount> m = new TreeMap<>(amounts);
+    m.values().removeIf(a -> a.value().signum() <= 0);
+    return new ResourceUsage(m);
+  }
+
   /** Only the given names. */
   public ResourceUsage mask(Collection<String> names) {
     TreeMap<String, Amount> m = new TreeMap<>(amounts);

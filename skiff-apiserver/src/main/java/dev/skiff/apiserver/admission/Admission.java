@@ -8,7 +8,8 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * An admission plugin for creates (upstream's {@code admission.MutationInterface} and
  * {@code ValidationInterface}): {@link #mutate} runs before the strategy's defaults and validation
- * and may change the object; {@link #validate} runs after them, just before the write, and may
+ * and may change the object; {@link #validate} (and {@link #validateUpdate}) run after them, just
+ * before the write, and may
  * only refuse (or charge, as quota does). Either throws a {@code StatusError} to refuse.
  * Implementations are thread-safe.
  */
@@ -19,6 +20,9 @@ public interface Admission {
   default void mutate(String namespace, ResourceDefinition def, ObjectNode obj) {}
 
   default void validate(String namespace, ResourceDefinition def, ObjectNode obj, boolean dryRun) {}
+
+  /** As {@link #validate} for an update of {@code old} to {@code obj} (spec updates, not status). */
+  default void validateUpdate(String namespace, ResourceDefinition def, ObjectNode obj, ObjectNode old, boolean dryRun) {}
 
   /** Runs {@code plugins} in order, as upstream's admission chain does. */
   static Admission chain(List<Admission> plugins) {
@@ -32,6 +36,12 @@ public interface Admission {
       @Override
       public void validate(String namespace, ResourceDefinition def, ObjectNode obj, boolean dryRun) {
         all.forEach(a -> a.validate(namespace, def, obj, dryRun));
+      }
+
+      @Override
+      public void validateUpdate(String namespace, ResourceDefinition def, ObjectNode obj, ObjectNode old,
+          boolean dryRun) {
+        all.forEach(a -> a.validateUpdate(namespace, def, obj, old, dryRun));
       }
     };
   }

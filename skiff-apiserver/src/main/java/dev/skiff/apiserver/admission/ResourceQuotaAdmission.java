@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Function;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -31,6 +32,7 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class ResourceQuotaAdmission implements Admission {
   private static final int MAX_ATTEMPTS = 32;
+  private static final Set<String> UPDATE_CHARGED = Set.of("services", "persistentvolumeclaims");
   private final Map<ResourceDefinition, GenericStore> stores;
   private final InstantSource clock;
 
@@ -44,6 +46,25 @@ public final class ResourceQuotaAdmission implements Admission {
 
   @Override
   public void validate(String namespace, ResourceDefinition def, ObjectNode obj, boolean dryRun) {
+    admit(namespace, def, obj, dryRun, typed -> ObjectUsage.of(def.group(), def.plural(), typed, clock.instant()));
+  }
+
+  /**
+   * Updates of services and claims are charged what they add (a Service turning NodePort, a claim
+   * asking for more storage), as upstream's evaluators handle UPDATE for these kinds only; pods
+   * are not resized in place here, and other kinds' counts do not change on update.
+   */
+  @Override
+  public void validateUpdate(String namespace, ResourceDefinition def, ObjectNode obj, ObjectNode old, boolean dryRun) {
+    if (!def.group().isEmpty() || !UPDATE_CHARGED.contains(def.plural())) {
+      return;
+    }
+    admit(namespace, def, obj, dryRun, typed -> ObjectUsage.of(def.group(), def.plural(), typed, clock.instant())
+        .minus(ObjectUsage.of(def.group(), def.plural(), TypedObjects.typed(def, old), clock.instant())).positive());
+  }
+
+  private void admit(String namespace, ResourceDefinition def, ObjectNode obj, boolean dryRun,
+      Function<HasMetadata, ResourceUsage> chargeOf) {
     if (!def.namespaced()) {
       return;
     }
@@ -62,7 +83,7 @@ public final class ResourceQuotaAdmission implements Admission {
       if (typed == null) {
         typed = TypedObjects.typed(def, obj);
         try {
-          usage = ObjectUsage.of(def.group(), def.plural(), typed, clock.instant());
+          usage = chargeOf.apply(typed);
         } catch (IllegalArgumentException | ArithmeticException e) {
           throw forbidden(def, obj, "unable to compute usage: " + e.getMessage());
         }

@@ -215,6 +215,9 @@ public final class GenericStore {
       if (!errors.isEmpty()) {
         throw StatusError.invalid(def.group(), def.kind(), name, errors);
       }
+      if (!statusOnly) {
+        admission.validateUpdate(namespace, def, updated, old, dryRun);
+      }
       Bytes value = codec.encode(updated);
       if (value.equals(kv.value()) || dryRun) {
         // Upstream writes nothing for a no-op update, so the resourceVersion stays.

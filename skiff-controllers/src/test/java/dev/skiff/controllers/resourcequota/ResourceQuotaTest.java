@@ -126,6 +126,22 @@ class ResourceQuotaTest {
   }
 
   @Test
+  void servicesAreChargedOnCreateAndWhenAnUpdateAddsNodePorts() {
+    cluster.createNamespace("svc");
+    kubectl.run("-n", "svc", "create", "quota", "svc", "--hard=services=2,services.nodeports=1").assertOk();
+    awaitUsed("svc", "svc", Map.of("services", "0", "services.nodeports", "0"));
+    kubectl.run("-n", "svc", "create", "service", "clusterip", "a", "--tcp=80:80").assertOk();
+    kubectl.run("-n", "svc", "create", "service", "nodeport", "b", "--tcp=80:80").assertOk();
+    Kubectl.Result patch = kubectl.run("-n", "svc", "patch", "service", "a", "-p", "{\"spec\":{\"type\":\"NodePort\"}}");
+    assertThat(patch.exitCode()).isNotZero();
+    assertThat(patch.stderr()).contains("services \"a\" is forbidden: exceeded quota: svc, requested: "
+        + "services.nodeports=1, used: services.nodeports=1, limited: services.nodeports=1");
+    assertThat(kubectl.run("-n", "svc", "create", "service", "clusterip", "c", "--tcp=80:80").stderr())
+        .contains("exceeded quota: svc, requested: services=1, used: services=2, limited: services=2");
+    awaitUsed("svc", "svc", Map.of("services", "2", "services.nodeports", "1"));
+  }
+
+  @Test
   void scopedQuotaCountsOnlyMatchingPods() throws Exception {
     cluster.createNamespace("scoped");
     kubectl.run("-n", "scoped", "create", "quota", "besteffort", "--hard=pods=1", "--scopes=BestEffort").assertOk();
