@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -13,6 +14,7 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * What a pod charges against quota (upstream's {@code pkg/quota/v1/evaluator/core/pods.go}): one
@@ -86,10 +88,8 @@ public final class PodUsage {
     if (missing.isEmpty()) {
       return null;
     }
-    StringBuilder b = new StringBuilder("must specify ");
-    missing.forEach((r, names) -> b.append(b.length() > 13 ? "; " : "").append(r).append(" for: ")
-        .append(String.join(",", names)));
-    return b.toString();
+    return "must specify " + missing.entrySet().stream()
+        .map(e -> e.getKey() + " for: " + String.join(",", e.getValue())).collect(Collectors.joining("; "));
   }
 
   /** Upstream's {@code podComputeUsageHelper}. */
@@ -160,12 +160,13 @@ public final class PodUsage {
     return list == null ? List.of() : list;
   }
 
+  /** Whether the container states a cpu or memory request or limit (it is not BestEffort). */
   static boolean mentionsComputeResources(Container c) {
     Objects.requireNonNull(c, "c");
     if (c.getResources() == null) {
       return false;
     }
-    for (Map<String, Quantity> m : java.util.Arrays.asList(c.getResources().getRequests(), c.getResources().getLimits())) {
+    for (Map<String, Quantity> m : Arrays.asList(c.getResources().getRequests(), c.getResources().getLimits())) {
       if (m != null && (m.containsKey("cpu") || m.containsKey("memory"))) {
         return true;
       }

@@ -1,6 +1,7 @@
 package dev.skiff.quota;
 
 import io.fabric8.kubernetes.api.model.Quantity;
+import java.math.BigDecimal;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -57,7 +58,7 @@ public record ResourceUsage(SortedMap<String, Amount> amounts) {
   /** The difference; names only in {@code other} appear negated. */
   public ResourceUsage minus(ResourceUsage other) {
     TreeMap<String, Amount> m = new TreeMap<>(amounts);
-    other.amounts.forEach((k, v) -> m.put(k, m.getOrDefault(k, new Amount(java.math.BigDecimal.ZERO, v.binary())).minus(v)));
+    other.amounts.forEach((k, v) -> m.put(k, m.getOrDefault(k, new Amount(BigDecimal.ZERO, v.binary())).minus(v)));
     return new ResourceUsage(m);
   }
 

@@ -12,7 +12,9 @@ import io.fabric8.kubernetes.api.model.autoscaling.v2.CrossVersionObjectReferenc
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBuilder;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerStatus;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.MetricSpec;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.MetricStatus;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.MetricStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.Scalable;
@@ -24,6 +26,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Objects;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -135,7 +138,7 @@ public final class HorizontalPodAutoscalerController implements Controller, Reco
             events.event(hpa, EventRecorder.WARNING, f.reason(), f.message());
             events.event(hpa, EventRecorder.WARNING, "FailedComputeMetricsReplicas",
                 "invalid metrics (1 invalid out of %d), first error is: %s".formatted(
-                    Math.max(1, hpa.getSpec().getMetrics().size()), f.message()));
+                    Math.max(1, metricsOf(hpa).size()), f.message()));
           }
           writeStatus(hpa, old, conditions, current, desired, List.of(), old.getLastScaleTime());
           return Result.requeueAfter(SYNC_PERIOD);
@@ -188,7 +191,7 @@ public final class HorizontalPodAutoscalerController implements Controller, Reco
       return new Failed("InvalidSelector", "selector is required");
     }
     Computed best = null;
-    for (var m : hpa.getSpec().getMetrics()) {
+    for (var m : metricsOf(hpa)) {
       if (!"Resource".equals(m.getType()) || m.getResource() == null
           || m.getResource().getTarget().getAverageUtilization() == null) {
         return new Failed("FailedGetResourceMetric", "metric type " + m.getType() + " without a utilization target is not supported yet");
@@ -202,16 +205,20 @@ public final class HorizontalPodAutoscalerController implements Controller, Reco
             .formatted(resource, resource, e.getMessage()));
       }
       int replicas = ReplicaCalculator.desired(current, u.averagePercent(), m.getResource().getTarget().getAverageUtilization());
-      MetricStatus status = new io.fabric8.kubernetes.api.model.autoscaling.v2.MetricStatusBuilder().withType("Resource")
+      MetricStatus status = new MetricStatusBuilder().withType("Resource")
           .withNewResource().withName(resource).withNewCurrent().withAverageUtilization((int) Math.round(u.averagePercent()))
           .endCurrent().endResource().build();
       List<MetricStatus> statuses = best == null ? List.of(status)
-          : java.util.stream.Stream.concat(best.current().stream(), java.util.stream.Stream.of(status)).toList();
+          : Stream.concat(best.current().stream(), Stream.of(status)).toList();
       String name = resource + " resource utilization (percentage of request)";
       best = best == null || replicas > best.replicas() ? new Computed(replicas, name, statuses)
           : new Computed(best.replicas(), best.metricName(), statuses);
     }
     return best == null ? new Failed("FailedGetResourceMetric", "no metrics to compute a replica count from") : best;
+  }
+
+  private static List<MetricSpec> metricsOf(HorizontalPodAutoscaler hpa) {
+    return hpa.getSpec().getMetrics() == null ? List.of() : hpa.getSpec().getMetrics();
   }
 
   private void warnOnChange(HorizontalPodAutoscaler hpa, HpaConditions conditions, String type, String reason, String message) {

@@ -10,6 +10,7 @@ import dev.skiff.quota.ObjectUsage;
 import dev.skiff.quota.ResourceUsage;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ResourceQuota;
+import io.fabric8.kubernetes.api.model.ResourceQuotaBuilder;
 import io.fabric8.kubernetes.api.model.ResourceQuotaStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -96,7 +97,7 @@ public final class ResourceQuotaController implements Controller, Reconciler {
         && used.equals(ResourceUsage.fromQuantities(old.getUsed()))) {
       return;
     }
-    ResourceQuota copy = new io.fabric8.kubernetes.api.model.ResourceQuotaBuilder(quota)
+    ResourceQuota copy = new ResourceQuotaBuilder(quota)
         .withStatus(new ResourceQuotaStatus(hard.toQuantities(), used.toQuantities())).build();
     try {
       client.resourceQuotas().inNamespace(namespace).resource(copy).updateStatus();
