@@ -1,5 +1,8 @@
 package dev.skiff.apiserver;
 
+import dev.skiff.apiserver.admission.Admission;
+import dev.skiff.apiserver.admission.LimitRangeAdmission;
+import dev.skiff.apiserver.admission.ResourceQuotaAdmission;
 import dev.skiff.apiserver.api.StatusError;
 import dev.skiff.apiserver.authn.Authenticator;
 import dev.skiff.apiserver.authn.ClientCertificateAuthenticator;
@@ -107,8 +110,10 @@ public final class ApiServer implements AutoCloseable {
     // -Dskiff.watchCache=off serves lists and watches from the store, for comparisons (benchmarks)
     WatchCaches caches = "off".equals(System.getProperty("skiff.watchCache")) ? null : watchCaches;
     Map<ResourceDefinition, GenericStore> stores = new LinkedHashMap<>();
+    Admission admission = Admission.chain(
+        List.of(new LimitRangeAdmission(stores), new ResourceQuotaAdmission(stores, clock)));
     for (ResourceStrategy s : BuiltInResources.strategies(config.store(), config.admission())) {
-      stores.put(s.definition(), new GenericStore(config.store(), s, lifecycle, clock, caches));
+      stores.put(s.definition(), new GenericStore(config.store(), s, lifecycle, clock, caches, admission));
     }
     CustomResourceDefinitionStrategy crdStrategy = new CustomResourceDefinitionStrategy(clock);
     GenericStore crdStore = new GenericStore(config.store(), crdStrategy, lifecycle, clock, caches);

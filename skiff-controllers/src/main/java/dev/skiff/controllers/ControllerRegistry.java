@@ -10,9 +10,11 @@ import dev.skiff.controllers.job.JobController;
 import dev.skiff.controllers.namespace.NamespaceController;
 import dev.skiff.controllers.nodeipam.NodeIpamController;
 import dev.skiff.controllers.nodelifecycle.NodeLifecycleController;
+import dev.skiff.controllers.podautoscaler.HorizontalPodAutoscalerController;
 import dev.skiff.controllers.podgc.PodGarbageCollector;
 import dev.skiff.controllers.replicaset.ReplicaSetController;
 import dev.skiff.controllers.replication.ReplicationControllerController;
+import dev.skiff.controllers.resourcequota.ResourceQuotaController;
 import dev.skiff.controllers.rootcacertpublisher.RootCaCertPublisher;
 import dev.skiff.controllers.serviceaccount.ServiceAccountController;
 import dev.skiff.controllers.statefulset.StatefulSetController;
@@ -45,6 +47,8 @@ public final class ControllerRegistry {
     all.put(CronJobController.NAME, CronJobController::new);
     all.put(TtlAfterFinishedController.NAME, TtlAfterFinishedController::new);
     all.put(PodGarbageCollector.NAME, PodGarbageCollector::new);
+    all.put(ResourceQuotaController.NAME, ResourceQuotaController::new);
+    all.put(HorizontalPodAutoscalerController.NAME, HorizontalPodAutoscalerController::new);
     return all;
   }
 

@@ -1,5 +1,6 @@
 package dev.skiff.apiserver.registry;
 
+import dev.skiff.apiserver.admission.Admission;
 import dev.skiff.apiserver.api.FieldError;
 import dev.skiff.apiserver.api.ObjectMeta;
 import dev.skiff.apiserver.api.StatusError;
@@ -46,6 +47,7 @@ public final class GenericStore {
   private final NamespaceLifecycle namespaces;
   private final InstantSource clock;
   private final WatchCaches caches;
+  private final Admission admission;
 
   /** A store whose lists and watches read the store directly (no watch cache). */
   public GenericStore(Store store, ResourceStrategy strategy, NamespaceLifecycle namespaces, InstantSource clock) {
@@ -58,6 +60,13 @@ public final class GenericStore {
    */
   public GenericStore(Store store, ResourceStrategy strategy, NamespaceLifecycle namespaces, InstantSource clock,
       WatchCaches caches) {
+    this(store, strategy, namespaces, clock, caches, Admission.NONE);
+  }
+
+  /** As above, with {@code admission} run on every create (LimitRanger, ResourceQuota). */
+  public GenericStore(Store store, ResourceStrategy strategy, NamespaceLifecycle namespaces, InstantSource clock,
+      WatchCaches caches, Admission admission) {
+    this.admission = Objects.requireNonNull(admission, "admission");
     this.caches = caches;
     this.store = Objects.requireNonNull(store, "store");
     this.strategy = Objects.requireNonNull(strategy, "strategy");
@@ -118,6 +127,7 @@ public final class GenericStore {
     meta.remove(List.of("resourceVersion", "deletionTimestamp", "deletionGracePeriodSeconds", "selfLink"));
     // Generation is the server's: strategies of resources that track spec changes set it to 1.
     meta.remove("generation");
+    admission.mutate(namespace, def, obj);
     strategy.prepareForCreate(obj);
     List<FieldError> errors = new ArrayList<>(MetadataValidation.validate(obj, def.namespaced(), strategy.nameIsLabel()));
     errors.addAll(strategy.validate(obj));
@@ -127,6 +137,7 @@ public final class GenericStore {
     if (def.namespaced()) {
       namespaces.admitCreate(namespace, def.group(), def.plural(), name);
     }
+    admission.validate(namespace, def, obj, dryRun);
     if (dryRun) {
       if (store.get(codec.key(namespace, name)).isPresent()) {
         throw StatusError.alreadyExists(def.group(), def.plural(), name);
@@ -203,6 +214,9 @@ public final class GenericStore {
       errors.addAll(strategy.validateUpdate(updated, old));
       if (!errors.isEmpty()) {
         throw StatusError.invalid(def.group(), def.kind(), name, errors);
+      }
+      if (!statusOnly) {
+        admission.validateUpdate(namespace, def, updated, old, dryRun);
       }
       Bytes value = codec.encode(updated);
       if (value.equals(kv.value()) || dryRun) {
