@@ -1,15 +1,18 @@
 package dev.skiff.apiserver;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.skiff.storage.Store;
 import dev.skiff.storage.sqlite.SqliteStore;
 import dev.skiff.testkit.Kubectl;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -233,9 +236,18 @@ class ServerSideApplyKubectlTest {
     try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
       client.configMaps().inNamespace("default").resource(new ConfigMapBuilder().withNewMetadata().withName("f8")
           .endMetadata().addToData("k", "one").build()).fieldManager("first").serverSideApply();
-      var applied = client.configMaps().inNamespace("default").resource(new ConfigMapBuilder().withNewMetadata()
-          .withName("f8").endMetadata().addToData("k", "two").build()).fieldManager("second").forceConflicts()
-          .serverSideApply();
+      ConfigMap second = new ConfigMapBuilder().withNewMetadata().withName("f8").withNamespace("default").endMetadata()
+          .addToData("k", "two").build();
+      assertThatThrownBy(() -> client.resource(second).fieldManager("second").serverSideApply())
+          .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
+            assertThat(e.getCode()).isEqualTo(409);
+            assertThat(e.getStatus().getDetails().getCauses()).singleElement().satisfies(c -> {
+              assertThat(c.getReason()).isEqualTo("FieldManagerConflict");
+              assertThat(c.getField()).isEqualTo(".data.k");
+              assertThat(c.getMessage()).isEqualTo("conflict with \"first\"");
+            });
+          });
+      ConfigMap applied = client.resource(second).fieldManager("second").forceConflicts().serverSideApply();
       assertThat(applied.getData()).containsEntry("k", "two");
       assertThat(applied.getMetadata().getManagedFields()).extracting(ManagedFieldsEntry::getManager)
           .containsExactly("second");

@@ -70,7 +70,15 @@ public record FieldPath(List<String> elements) implements Comparable<FieldPath> 
 
   /** Whether this path is {@code other} or lies above it. */
   public boolean isPrefixOf(FieldPath other) {
-    return other.elements.size() >= elements.size() && other.elements.subList(0, elements.size()).equals(elements);
+    if (other.elements.size() < elements.size()) {
+      return false;
+    }
+    for (int i = 0; i < elements.size(); i++) {
+      if (!elements.get(i).equals(other.elements.get(i))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**
