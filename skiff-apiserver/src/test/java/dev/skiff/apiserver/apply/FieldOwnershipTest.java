@@ -178,4 +178,57 @@ class FieldOwnershipTest {
         {apiVersion: example.com/v1, kind: Thing, metadata: {name: t}, spec: {tags: [y]}}"""), applier("two"), false);
     assertThat(List.of(dropped.path("spec").path("ports").size())).containsExactly(1);
   }
+  /** The sequence of upstream's conformance test "should work for CRDs", on the ownership logic alone. */
+  @Test
+  void upstreamCustomResourceSequence() {
+    ObjectNode schema = yaml("""
+        type: object
+        properties:
+          spec:
+            type: object
+            x-kubernetes-preserve-unknown-fields: true
+            properties:
+              cronSpec: {type: string}
+              ports:
+                type: array
+                x-kubernetes-list-type: map
+                x-kubernetes-list-map-keys: [containerPort, protocol]
+                items: {type: object, properties: {containerPort: {type: integer}, name: {type: string}, protocol: {type: string}}}
+        """);
+    FieldOwnership crs = new FieldOwnership(ApplySchema.of(schema), "example.com/v1", false, InstantSource.system());
+    ObjectNode config = yaml("""
+        {apiVersion: example.com/v1, kind: Noxu, metadata: {name: mytest, finalizers: [test-finalizer]},
+         spec: {cronSpec: "* * * * */5", replicas: 1, ports: [{name: x, containerPort: 80, protocol: TCP}]}}""");
+    ObjectNode live = crs.apply(null, config, applier("apply_test"), false);
+    assertThat(owned(live, "apply_test").contains(FieldPath.of("spec", "replicas"))).isTrue();
+
+    // a merge patch adds a finalizer; re-applying the same config keeps both (finalizers are a set)
+    ObjectNode patched = live.deepCopy();
+    ((ObjectNode) patched.get("metadata")).putArray("finalizers").add("test-finalizer").add("another-one");
+    crs.recordUpdate(live, patched, WriteOrigin.update("", "e2e.test/v1.32", ""));
+    ObjectNode reapplied = crs.apply(patched, config, applier("apply_test"), false);
+    assertThat(reapplied.path("metadata").path("finalizers")).hasSize(2);
+
+    // a merge patch changes replicas: re-applying conflicts on exactly that field, force wins
+    ObjectNode scaled = reapplied.deepCopy();
+    ((ObjectNode) scaled.get("spec")).put("replicas", 5);
+    crs.recordUpdate(reapplied, scaled, WriteOrigin.update("", "e2e.test/v1.32", ""));
+    assertThatThrownBy(() -> crs.apply(scaled, config, applier("apply_test"), false))
+        .isInstanceOfSatisfying(StatusError.class, e -> assertThat(e.toStatus().path("details").path("causes"))
+            .hasSize(1));
+    ObjectNode forced = crs.apply(scaled, config, applier("apply_test"), true);
+    assertThat(forced.path("spec").path("replicas").asInt()).isEqualTo(1);
+
+    // a second applier changing an existing item conflicts once; adding a new item works
+    ObjectNode edit = yaml("""
+        {apiVersion: example.com/v1, kind: Noxu, metadata: {name: mytest},
+         spec: {ports: [{name: "y", containerPort: 80, protocol: TCP}]}}""");
+    assertThatThrownBy(() -> crs.apply(forced, edit, applier("apply_test_2"), false))
+        .hasMessage("Apply failed with 1 conflict: conflict with \"apply_test\": "
+            + ".spec.ports[containerPort=80,protocol=\"TCP\"].name");
+    ObjectNode add = yaml("""
+        {apiVersion: example.com/v1, kind: Noxu, metadata: {name: mytest},
+         spec: {ports: [{name: "y", containerPort: 8080, protocol: TCP}]}}""");
+    assertThat(crs.apply(forced, add, applier("apply_test_2"), false).path("spec").path("ports")).hasSize(2);
+  }
 }
