@@ -231,4 +231,21 @@ class FieldOwnershipTest {
          spec: {ports: [{name: "y", containerPort: 8080, protocol: TCP}]}}""");
     assertThat(crs.apply(forced, add, applier("apply_test_2"), false).path("spec").path("ports")).hasSize(2);
   }
+  /** Upstream's conformance test "should create an applied object" compares these FieldsV1 byte for byte. */
+  @Test
+  void createdByApplyRecordsUpstreamsExactFieldsV1() {
+    FieldOwnership core = new FieldOwnership(ApplySchema.of(null), "v1", true, InstantSource.system());
+    ObjectNode pod = core.apply(null, yaml("""
+        {apiVersion: v1, kind: Pod, metadata: {name: test-pod},
+         spec: {containers: [{name: test-container, image: test-image}]}}"""), applier("apply_test"), false);
+    ObjectNode svc = core.apply(null, yaml("""
+        {apiVersion: v1, kind: Service, metadata: {name: test-svc}, spec: {ports: [{port: 8080, protocol: UDP}]}}"""),
+        applier("apply_test"), false);
+    assertThat(Json.writeString(pod.path("metadata").path("managedFields").get(0).path("fieldsV1"))).isEqualTo(
+        "{\"f:spec\":{\"f:containers\":{\"k:{\\\"name\\\":\\\"test-container\\\"}\":"
+            + "{\".\":{},\"f:image\":{},\"f:name\":{}}}}}");
+    assertThat(Json.writeString(svc.path("metadata").path("managedFields").get(0).path("fieldsV1"))).isEqualTo(
+        "{\"f:spec\":{\"f:ports\":{\"k:{\\\"port\\\":8080,\\\"protocol\\\":\\\"UDP\\\"}\":"
+            + "{\".\":{},\"f:port\":{},\"f:protocol\":{}}}}}");
+  }
 }
