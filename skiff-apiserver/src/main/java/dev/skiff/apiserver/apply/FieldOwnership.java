@@ -71,6 +71,12 @@ public final class FieldOwnership {
     if (cfg.get("metadata") instanceof ObjectNode m) {
       m.remove("managedFields");
     }
+    List<String> duplicates = ObjectFields.duplicates(cfg, schema);
+    if (!duplicates.isEmpty()) {
+      // upstream answers with the bare error: 500 without a reason
+      throw new StatusError(500, "", "failed to create typed patch object (%s): %s".formatted(describe(cfg),
+          duplicates.size() == 1 ? duplicates.getFirst() : "errors:\n  " + String.join("\n  ", duplicates)), null);
+    }
     List<FieldPath> ignored = ignored(origin.subresource());
     List<ManagedFieldsEntry> entries = ManagedFields.read(live);
     FieldSet applied = ObjectFields.of(cfg, schema).withoutPrefixes(ignored);
@@ -153,6 +159,14 @@ public final class FieldOwnership {
       out.add(mine.withFields(previous.union(changed)));
     }
     ManagedFields.write(updated, AncientChanges.cap(out));
+  }
+
+  /** {@code NAMESPACE/NAME; GROUP/VERSION, Kind=KIND}, as upstream names an object in apply errors. */
+  private static String describe(JsonNode obj) {
+    String apiVersion = obj.path("apiVersion").asString("");
+    return "%s/%s; %s, Kind=%s".formatted(obj.path("metadata").path("namespace").asString(""),
+        obj.path("metadata").path("name").asString(""), apiVersion.contains("/") ? apiVersion : "/" + apiVersion,
+        obj.path("kind").asString(""));
   }
 
   /** What an object compares against when it is new: upstream's empty object of the kind. */

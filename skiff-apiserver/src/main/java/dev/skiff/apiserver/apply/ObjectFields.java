@@ -52,6 +52,34 @@ public final class ObjectFields {
     }
   }
 
+  /**
+   * The keyed lists and sets of {@code obj} that hold an item twice, as upstream reports them
+   * ({@code .spec.containers: duplicate entries for key [name="a"]}): such an object has no field set.
+   */
+  public static List<String> duplicates(JsonNode obj, ApplySchema schema) {
+    List<String> out = new ArrayList<>();
+    findDuplicates(obj, schema, FieldPath.ROOT, out);
+    return out;
+  }
+
+  private static void findDuplicates(JsonNode v, ApplySchema schema, FieldPath at, List<String> out) {
+    if (v.isObject() && (at.isRoot() || !schema.atomic())) {
+      for (Map.Entry<String, JsonNode> e : v.properties()) {
+        findDuplicates(e.getValue(), schema.field(e.getKey()), at.child(FieldPath.field(e.getKey())), out);
+      }
+    } else if (v.isArray() && !(schema.listType() instanceof ListType.Atomic)) {
+      java.util.Set<String> seen = new java.util.HashSet<>();
+      for (int i = 0; i < v.size(); i++) {
+        String element = element(v.get(i), schema.listType(), i);
+        if (!seen.add(element)) {
+          String shown = FieldPath.ROOT.child(element).toString();
+          out.add(at + ": duplicate entries for " + (element.startsWith("k:") ? "key " + shown : "value " + shown));
+        }
+        findDuplicates(v.get(i), schema.items(), at.child(element), out);
+      }
+    }
+  }
+
   /** The items of a granular list by their path elements, in list order. */
   static Map<String, JsonNode> items(JsonNode list, ListType type) {
     Map<String, JsonNode> out = new LinkedHashMap<>();

@@ -248,4 +248,16 @@ class FieldOwnershipTest {
         "{\"f:spec\":{\"f:ports\":{\"k:{\\\"port\\\":8080,\\\"protocol\\\":\\\"UDP\\\"}\":"
             + "{\".\":{},\"f:port\":{},\"f:protocol\":{}}}}}");
   }
+  @Test
+  void duplicateKeysInTheConfigurationAreRefusedAsUpstreamDoes() {
+    ObjectNode config = deployment(1, "nginx:1");
+    ObjectNode container = (ObjectNode) config.at("/spec/template/spec/containers/0");
+    container.putArray("env").add(Json.object().put("name", "A").put("value", "1"))
+        .add(Json.object().put("name", "A").put("value", "2"));
+    ((ObjectNode) config.get("metadata")).put("namespace", "default");
+    assertThatThrownBy(() -> deployments.apply(null, config, applier("a"), false))
+        .isInstanceOfSatisfying(StatusError.class, e -> assertThat(e.code()).isEqualTo(500))
+        .hasMessage("failed to create typed patch object (default/web; apps/v1, Kind=Deployment): "
+            + ".spec.template.spec.containers[name=\"nginx\"].env: duplicate entries for key [name=\"A\"]");
+  }
 }
