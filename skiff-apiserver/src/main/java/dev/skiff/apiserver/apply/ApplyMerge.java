@@ -25,7 +25,9 @@ public final class ApplyMerge {
       return live == null ? null : live.deepCopy();
     }
     if (live == null || live.isNull()) {
-      return config.deepCopy();
+      // merged into nothing: still drops the config's nulls, which only mean "not set"
+      return config.isObject() && (root || !schema.atomic()) ? merge(Json.object(), config, schema, root)
+          : config.deepCopy();
     }
     if (live.isObject() && config.isObject() && (root || !schema.atomic())) {
       ObjectNode out = (ObjectNode) live.deepCopy();

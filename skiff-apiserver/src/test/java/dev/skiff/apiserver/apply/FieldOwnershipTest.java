@@ -97,6 +97,17 @@ class FieldOwnershipTest {
   }
 
   @Test
+  void appliedNullsAreOwnedButNotStored() {
+    ObjectNode config = deployment(2, "nginx:1");
+    ((ObjectNode) config.get("spec")).putNull("minReadySeconds");
+    ((ObjectNode) config.at("/spec/template/spec")).putNull("hostname");
+    ObjectNode created = deployments.apply(null, config, applier("a"), false);
+    assertThat(created.path("spec").has("minReadySeconds")).isFalse();
+    assertThat(created.at("/spec/template/spec").has("hostname")).isFalse();
+    assertThat(owned(created, "a").contains(FieldPath.of("spec", "minReadySeconds"))).isTrue();
+  }
+
+  @Test
   void droppedFieldsAndItemsAreRemoved() {
     ObjectNode live = deployments.apply(null, deployment(2, "nginx:1"), applier("a"), false);
     ObjectNode config = deployment(2, "nginx:1");
