@@ -4,6 +4,7 @@ import dev.skiff.apiserver.api.FieldSelector;
 import dev.skiff.apiserver.api.LabelSelector;
 import dev.skiff.apiserver.api.ObjectMeta;
 import dev.skiff.apiserver.api.StatusError;
+import dev.skiff.apiserver.apply.WriteOrigin;
 import dev.skiff.apiserver.discovery.ResourceDefinition;
 import dev.skiff.apiserver.json.Json;
 import dev.skiff.apiserver.registry.DeletionPropagation;
@@ -40,6 +41,7 @@ final class ResourceHandler implements AutoCloseable {
   private final InstantSource clock;
   private final Duration bookmarkInterval;
   private final WatchStreamer watches;
+  private static final java.util.Set<String> WRITE_VERBS = java.util.Set.of("create", "update", "patch");
   private final FieldValidation fieldValidation = new FieldValidation(RequestBodies.SCHEMA);
 
   ResourceHandler(Map<ResourceDefinition, GenericStore> stores, NamespaceDeletion namespaceDeletion,
@@ -54,6 +56,15 @@ final class ResourceHandler implements AutoCloseable {
   }
 
   void handle(Exchange ex, RequestInfo info, ResourceDefinition def) throws IOException {
+    if (!WriteOrigin.CURRENT.isBound() && WRITE_VERBS.contains(info.verb())) {
+      // every write of this request records its field manager in the managedFields of what it writes
+      WriteOrigin origin = WriteOrigin.update(ex.query("fieldManager"), ex.header("User-Agent"), info.subresource());
+      ScopedValue.where(WriteOrigin.CURRENT, origin).call(() -> {
+        handle(ex, info, def);
+        return null;
+      });
+      return;
+    }
     GenericStore store = stores.get(def);
     if (store == null) {
       throw StatusError.pathNotFound(); // a custom resource whose definition just went away
@@ -136,6 +147,11 @@ final class ResourceHandler implements AutoCloseable {
     }
     OutputFormat format = OutputFormat.negotiate(ex.header("Accept"), info.verb().equals("get"));
     boolean dryRun = ex.query().getOrDefault("dryRun", List.of()).contains("All");
+    if (info.verb().equals("patch")
+        && MediaType.parse(ex.header("Content-Type")).essence().equals("application/apply-patch+yaml")) {
+      ServerSideApply.applyStatus(ex, format, store, ns, info.name(), dryRun, this::one);
+      return;
+    }
     switch (info.verb()) {
       case "get" -> one(ex, format, store, store.get(ns, info.name()), 200);
       case "update", "patch" -> {

@@ -4,8 +4,13 @@ import dev.skiff.apiserver.admission.Admission;
 import dev.skiff.apiserver.api.FieldError;
 import dev.skiff.apiserver.api.ObjectMeta;
 import dev.skiff.apiserver.api.StatusError;
+import dev.skiff.apiserver.apply.ApplySchema;
+import dev.skiff.apiserver.apply.FieldOwnership;
+import dev.skiff.apiserver.apply.ManagedFieldsEntry;
+import dev.skiff.apiserver.apply.WriteOrigin;
 import dev.skiff.apiserver.discovery.ResourceDefinition;
 import dev.skiff.apiserver.json.Json;
+import dev.skiff.apiserver.registry.apiextensions.CustomResourceStrategy;
 import dev.skiff.apiserver.registry.cache.WatchCache;
 import dev.skiff.apiserver.registry.cache.WatchCaches;
 import dev.skiff.storage.Bytes;
@@ -48,6 +53,7 @@ public final class GenericStore {
   private final InstantSource clock;
   private final WatchCaches caches;
   private final Admission admission;
+  private final FieldOwnership ownership;
 
   /** A store whose lists and watches read the store directly (no watch cache). */
   public GenericStore(Store store, ResourceStrategy strategy, NamespaceLifecycle namespaces, InstantSource clock) {
@@ -74,6 +80,24 @@ public final class GenericStore {
     this.codec = new ObjectCodec(def);
     this.namespaces = Objects.requireNonNull(namespaces, "namespaces");
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.ownership = new FieldOwnership(
+        ApplySchema.of(strategy instanceof CustomResourceStrategy c ? c.schema().root() : null), def.apiVersion(),
+        def.subresources().stream().anyMatch(s -> s.name().equals("status")), clock);
+  }
+
+  /** The field ownership (server-side apply, managedFields) of this resource. */
+  public FieldOwnership fieldOwnership() {
+    return ownership;
+  }
+
+  /**
+   * Records in {@code updated}'s managedFields what the request's writer changed ({@code old} null
+   * for a create). Applies record their own, and the server's writes outside a request record nothing.
+   */
+  private void recordOwnership(ObjectNode old, ObjectNode updated) {
+    if (WriteOrigin.CURRENT.isBound() && WriteOrigin.CURRENT.get().operation() == ManagedFieldsEntry.Operation.UPDATE) {
+      ownership.recordUpdate(old, updated, WriteOrigin.CURRENT.get());
+    }
   }
 
   public ResourceDefinition definition() {
@@ -129,6 +153,7 @@ public final class GenericStore {
     meta.remove("generation");
     admission.mutate(namespace, def, obj);
     strategy.prepareForCreate(obj);
+    recordOwnership(null, obj);
     List<FieldError> errors = new ArrayList<>(MetadataValidation.validate(obj, def.namespaced(), strategy.nameIsLabel()));
     errors.addAll(strategy.validate(obj));
     if (!errors.isEmpty()) {
@@ -210,6 +235,7 @@ public final class GenericStore {
       if (!statusOnly) {
         strategy.prepareForUpdate(updated, old);
       }
+      recordOwnership(old, updated);
       List<FieldError> errors = new ArrayList<>(MetadataValidation.validate(updated, def.namespaced(), strategy.nameIsLabel()));
       errors.addAll(strategy.validateUpdate(updated, old));
       if (!errors.isEmpty()) {
