@@ -7,7 +7,8 @@ import java.util.Objects;
  * value turns into JSON.
  *
  * @param number the field number
- * @param name the JSON field name (go-to-protobuf uses the JSON names)
+ * @param name the JSON field name (go-to-protobuf uses the JSON names), or {@code "-"} for a Go
+ *     struct embedded without a JSON name, whose fields are merged into the enclosing object
  * @param type the wire-to-JSON conversion
  * @param message for {@link Type#MESSAGE} and {@link Type#MAP_MESSAGE}, the message type's name
  * @param repeated whether the field is a list
@@ -33,5 +34,10 @@ public record ProtoField(int number, String name, Type type, String message, boo
   public ProtoField {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(type, "type");
+  }
+
+  /** Whether this field is an embedded struct whose fields appear in the enclosing JSON object. */
+  public boolean inline() {
+    return name.equals("-");
   }
 }

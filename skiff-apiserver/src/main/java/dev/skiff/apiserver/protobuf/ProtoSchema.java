@@ -53,6 +53,9 @@ public final class ProtoSchema {
           if (current != null) {
             messages.put(current, ProtoMessage.of(current, fields));
           }
+          if (messages.containsKey(t[1])) {
+            throw new IllegalArgumentException("schema line " + (i + 1) + ": message " + t[1] + " defined twice");
+          }
           current = t[1];
           fields = new ArrayList<>();
         }
@@ -104,6 +107,9 @@ public final class ProtoSchema {
         if (f.message() != null && !messages.containsKey(f.message())) {
           throw new IllegalArgumentException(m.name() + "." + f.name() + " refers to unknown message " + f.message());
         }
+        if (f.inline() && (f.type() != ProtoField.Type.MESSAGE || f.repeated())) {
+          throw new IllegalArgumentException(m.name() + " field " + f.number() + ": only a single message can be inline");
+        }
       }
     }
     roots.values().forEach(this::message);
@@ -115,6 +121,11 @@ public final class ProtoSchema {
       throw new IllegalArgumentException("unknown message " + name);
     }
     return m;
+  }
+
+  /** Every {@code apiVersion/kind} with a root message, mapped to that message's name. */
+  public Map<String, String> roots() {
+    return roots;
   }
 
   /** The message of objects of {@code apiVersion} and {@code kind}, if known. */

@@ -71,6 +71,12 @@ public final class ProtobufDecoder {
           || value.isBoolean() && !value.asBoolean()))) {
         continue;
       }
+      if (f.inline()) {
+        if (value instanceof ObjectNode embedded) {
+          out.setAll(embedded);
+        }
+        continue;
+      }
       switch (f.type()) {
         case MAP_STRING, MAP_BYTES, MAP_MESSAGE -> {
           ObjectNode map = Json.objectAt(out, f.name());
@@ -200,6 +206,18 @@ public final class ProtobufDecoder {
           }
         }
         yield Json.nodes().stringNode(s);
+      }
+      case STRING_LIST -> {
+        ArrayNode items = Json.nodes().arrayNode();
+        while (in.hasMore()) {
+          long tag = in.varint();
+          if ((tag >>> 3) == 1) {
+            items.add(in.string());
+          } else {
+            in.skip((int) (tag & 7));
+          }
+        }
+        yield items;
       }
       case RAW_JSON -> {
         byte[] raw = new byte[0];
