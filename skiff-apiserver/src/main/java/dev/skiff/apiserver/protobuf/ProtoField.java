@@ -14,8 +14,11 @@ import java.util.Objects;
  * @param repeated whether the field is a list
  * @param omitZero whether a zero or false value means "not set" (a Go field with omitempty that
  *     is not a pointer: Go's protobuf encoder writes it anyway, its JSON encoder leaves it out)
+ * @param keepEmpty for a string, whether an empty value is kept (a Go {@code *string}, written only
+ *     when set); other strings are written even when empty, so there "" means unset
  */
-public record ProtoField(int number, String name, Type type, String message, boolean repeated, boolean omitZero) {
+public record ProtoField(int number, String name, Type type, String message, boolean repeated, boolean omitZero,
+    boolean keepEmpty) {
   /** How a field's wire value becomes JSON. */
   public enum Type {
     STRING,

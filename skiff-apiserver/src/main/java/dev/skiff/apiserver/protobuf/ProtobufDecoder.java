@@ -18,8 +18,9 @@ import tools.jackson.databind.node.ObjectNode;
  * object's message, which becomes the same JSON tree a JSON body would give. kubectl's typed
  * clients send creates this way.
  *
- * <p>Go's protobuf encoder writes non-pointer fields even when empty; empty strings and zero
- * timestamps are dropped here so that the tree matches what the JSON encoder (omitempty) sends.
+ * <p>Go's protobuf encoder writes non-pointer fields even when empty; empty strings (except in
+ * {@code *string} fields) and zero timestamps are dropped here so that the tree matches what the
+ * JSON encoder (omitempty) sends.
  * Unknown field numbers are skipped. Thread-safe.
  */
 public final class ProtobufDecoder {
@@ -91,7 +92,7 @@ public final class ProtobufDecoder {
             } else {
               list.add(value);
             }
-          } else if (!(value.isString() && value.stringValue().isEmpty())) {
+          } else if (f.keepEmpty() || !(value.isString() && value.stringValue().isEmpty())) {
             out.set(f.name(), value);
           }
         }

@@ -75,6 +75,10 @@ class ProtobufRoundTripTest {
         {"apiVersion": "v1", "kind": "ResourceQuota", "metadata": {"name": "q", "namespace": "default"},
          "spec": {"hard": {"pods": "10", "requests.cpu": "2"}, "scopeSelector": {"matchExpressions": [{"scopeName": "PriorityClass", "operator": "In", "values": ["high"]}]}}}""",
         """
+        {"apiVersion": "v1", "kind": "PersistentVolumeClaim", "metadata": {"name": "static", "namespace": "default"},
+         "spec": {"accessModes": ["ReadWriteOnce"], "storageClassName": "", "volumeName": "pv",
+          "resources": {"requests": {"storage": "1Gi"}}}}""",
+        """
         {"apiVersion": "v1", "kind": "PersistentVolume", "metadata": {"name": "pv"},
          "spec": {"capacity": {"storage": "5Gi"}, "accessModes": ["ReadWriteOnce"], "persistentVolumeReclaimPolicy": "Retain",
           "hostPath": {"path": "/mnt/pv"}, "nodeAffinity": {"required": {"nodeSelectorTerms": [{"matchExpressions": [{"key": "n", "operator": "In", "values": ["a"]}]}]}}}}""",
