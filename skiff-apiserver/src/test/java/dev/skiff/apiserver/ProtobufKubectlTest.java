@@ -159,6 +159,36 @@ class ProtobufKubectlTest {
   }
 
   @Test
+  void tlsSecret() throws Exception {
+    Path key = dir.resolve("tls.key");
+    Path crt = dir.resolve("tls.crt");
+    Process p = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+        "-nodes", "-keyout", key.toString(), "-out", crt.toString(), "-days", "1", "-subj", "/CN=site.example")
+        .redirectErrorStream(true).start();
+    p.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).isZero();
+    kubectl.run("create", "secret", "tls", "site-tls", "--cert=" + crt, "--key=" + key).assertOk();
+    JsonNode tls = get("secret", "site-tls");
+    assertThat(tls.at("/type").asString()).isEqualTo("kubernetes.io/tls");
+    assertThat(java.util.Base64.getDecoder().decode(tls.at("/data/tls.crt").asString()))
+        .isEqualTo(java.nio.file.Files.readAllBytes(crt));
+  }
+
+  @Test
+  void deploymentAndExpose() {
+    kubectl.run("create", "deployment", "web", "--image=nginx", "--replicas=2", "--port=8080").assertOk();
+    JsonNode dep = get("deployment", "web");
+    assertThat(dep.at("/spec/replicas").asInt()).isEqualTo(2);
+    assertThat(dep.at("/spec/template/spec/containers/0/ports/0/containerPort").asInt()).isEqualTo(8080);
+    kubectl.run("expose", "deployment", "web", "--port=80", "--target-port=8080", "--name=web-svc").assertOk();
+    JsonNode svc = get("service", "web-svc");
+    assertThat(svc.at("/spec/selector/app").asString()).isEqualTo("web");
+    assertThat(svc.at("/spec/ports/0/port").asInt()).isEqualTo(80);
+    assertThat(svc.at("/spec/ports/0/targetPort").asInt()).isEqualTo(8080);
+  }
+
+  @Test
   void runWithOverridesKeepsVolumesProbesEnvAndSecurityContext() {
     String overrides = """
         {"spec": {"volumes": [{"name": "cfg", "configMap": {"name": "settings", "defaultMode": 420}}, {"name": "tmp", "emptyDir": {}}],
