@@ -75,6 +75,11 @@ class ProtobufRoundTripTest {
         {"apiVersion": "v1", "kind": "ResourceQuota", "metadata": {"name": "q", "namespace": "default"},
          "spec": {"hard": {"pods": "10", "requests.cpu": "2"}, "scopeSelector": {"matchExpressions": [{"scopeName": "PriorityClass", "operator": "In", "values": ["high"]}]}}}""",
         """
+        {"apiVersion": "authorization.k8s.io/v1", "kind": "SubjectAccessReview", "metadata": {},
+         "spec": {"user": "alice", "groups": ["devs"], "extra": {"scopes": ["a", "b"]},
+          "resourceAttributes": {"verb": "get", "resource": "pods", "namespace": "default"}},
+         "status": {"allowed": false}}""",
+        """
         {"apiVersion": "v1", "kind": "PersistentVolumeClaim", "metadata": {"name": "static", "namespace": "default"},
          "spec": {"accessModes": ["ReadWriteOnce"], "storageClassName": "", "volumeName": "pv",
           "resources": {"requests": {"storage": "1Gi"}}}}""",
