@@ -21,7 +21,9 @@ public record ProtoMessage(String name, Special special, Map<Integer, ProtoField
     /** api/resource Quantity: its string */
     QUANTITY,
     /** runtime RawExtension, meta/v1 FieldsV1, apiextensions JSON: raw JSON bytes */
-    RAW_JSON
+    RAW_JSON,
+    /** a Go []string type with its own name (authentication ExtraValue): repeated field 1, a JSON array */
+    STRING_LIST
   }
 
   public ProtoMessage {

@@ -53,6 +53,9 @@ public final class ProtoSchema {
           if (current != null) {
             messages.put(current, ProtoMessage.of(current, fields));
           }
+          if (messages.containsKey(t[1])) {
+            throw new IllegalArgumentException("schema line " + (i + 1) + ": message " + t[1] + " defined twice");
+          }
           current = t[1];
           fields = new ArrayList<>();
         }
@@ -76,25 +79,26 @@ public final class ProtoSchema {
 
   private static ProtoField field(int number, String name, String declared) {
     boolean omitZero = declared.endsWith("?");
-    String type = omitZero ? declared.substring(0, declared.length() - 1) : declared;
+    boolean keepEmpty = declared.equals("string!");
+    String type = omitZero || keepEmpty ? declared.substring(0, declared.length() - 1) : declared;
     boolean repeated = type.startsWith("[]");
     String base = repeated ? type.substring(2) : type;
     if (base.startsWith("map<") && base.endsWith(">")) {
       String value = base.substring(4, base.length() - 1);
       return switch (value) {
-        case "string" -> new ProtoField(number, name, ProtoField.Type.MAP_STRING, null, false, omitZero);
-        case "bytes" -> new ProtoField(number, name, ProtoField.Type.MAP_BYTES, null, false, omitZero);
-        default -> new ProtoField(number, name, ProtoField.Type.MAP_MESSAGE, value, false, omitZero);
+        case "string" -> new ProtoField(number, name, ProtoField.Type.MAP_STRING, null, false, omitZero, false);
+        case "bytes" -> new ProtoField(number, name, ProtoField.Type.MAP_BYTES, null, false, omitZero, false);
+        default -> new ProtoField(number, name, ProtoField.Type.MAP_MESSAGE, value, false, omitZero, false);
       };
     }
     return switch (base) {
-      case "string" -> new ProtoField(number, name, ProtoField.Type.STRING, null, repeated, omitZero);
-      case "bytes" -> new ProtoField(number, name, ProtoField.Type.BYTES, null, repeated, omitZero);
-      case "int32" -> new ProtoField(number, name, ProtoField.Type.INT32, null, repeated, omitZero);
-      case "int64" -> new ProtoField(number, name, ProtoField.Type.INT64, null, repeated, omitZero);
-      case "bool" -> new ProtoField(number, name, ProtoField.Type.BOOL, null, repeated, omitZero);
-      case "double" -> new ProtoField(number, name, ProtoField.Type.DOUBLE, null, repeated, omitZero);
-      default -> new ProtoField(number, name, ProtoField.Type.MESSAGE, base, repeated, omitZero);
+      case "string" -> new ProtoField(number, name, ProtoField.Type.STRING, null, repeated, omitZero, keepEmpty);
+      case "bytes" -> new ProtoField(number, name, ProtoField.Type.BYTES, null, repeated, omitZero, false);
+      case "int32" -> new ProtoField(number, name, ProtoField.Type.INT32, null, repeated, omitZero, false);
+      case "int64" -> new ProtoField(number, name, ProtoField.Type.INT64, null, repeated, omitZero, false);
+      case "bool" -> new ProtoField(number, name, ProtoField.Type.BOOL, null, repeated, omitZero, false);
+      case "double" -> new ProtoField(number, name, ProtoField.Type.DOUBLE, null, repeated, omitZero, false);
+      default -> new ProtoField(number, name, ProtoField.Type.MESSAGE, base, repeated, omitZero, false);
     };
   }
 
@@ -103,6 +107,9 @@ public final class ProtoSchema {
       for (ProtoField f : m.fields().values()) {
         if (f.message() != null && !messages.containsKey(f.message())) {
           throw new IllegalArgumentException(m.name() + "." + f.name() + " refers to unknown message " + f.message());
+        }
+        if (f.inline() && (f.type() != ProtoField.Type.MESSAGE || f.repeated())) {
+          throw new IllegalArgumentException(m.name() + " field " + f.number() + ": only a single message can be inline");
         }
       }
     }
@@ -115,6 +122,11 @@ public final class ProtoSchema {
       throw new IllegalArgumentException("unknown message " + name);
     }
     return m;
+  }
+
+  /** Every {@code apiVersion/kind} with a root message, mapped to that message's name. */
+  public Map<String, String> roots() {
+    return roots;
   }
 
   /** The message of objects of {@code apiVersion} and {@code kind}, if known. */

@@ -18,8 +18,9 @@ import tools.jackson.databind.node.ObjectNode;
  * object's message, which becomes the same JSON tree a JSON body would give. kubectl's typed
  * clients send creates this way.
  *
- * <p>Go's protobuf encoder writes non-pointer fields even when empty; empty strings and zero
- * timestamps are dropped here so that the tree matches what the JSON encoder (omitempty) sends.
+ * <p>Go's protobuf encoder writes non-pointer fields even when empty; empty strings (except in
+ * {@code *string} fields) and zero timestamps are dropped here so that the tree matches what the
+ * JSON encoder (omitempty) sends.
  * Unknown field numbers are skipped. Thread-safe.
  */
 public final class ProtobufDecoder {
@@ -71,6 +72,12 @@ public final class ProtobufDecoder {
           || value.isBoolean() && !value.asBoolean()))) {
         continue;
       }
+      if (f.inline()) {
+        if (value instanceof ObjectNode embedded) {
+          out.setAll(embedded);
+        }
+        continue;
+      }
       switch (f.type()) {
         case MAP_STRING, MAP_BYTES, MAP_MESSAGE -> {
           ObjectNode map = Json.objectAt(out, f.name());
@@ -85,7 +92,7 @@ public final class ProtobufDecoder {
             } else {
               list.add(value);
             }
-          } else if (!(value.isString() && value.stringValue().isEmpty())) {
+          } else if (f.keepEmpty() || !(value.isString() && value.stringValue().isEmpty())) {
             out.set(f.name(), value);
           }
         }
@@ -200,6 +207,18 @@ public final class ProtobufDecoder {
           }
         }
         yield Json.nodes().stringNode(s);
+      }
+      case STRING_LIST -> {
+        ArrayNode items = Json.nodes().arrayNode();
+        while (in.hasMore()) {
+          long tag = in.varint();
+          if ((tag >>> 3) == 1) {
+            items.add(in.string());
+          } else {
+            in.skip((int) (tag & 7));
+          }
+        }
+        yield items;
       }
       case RAW_JSON -> {
         byte[] raw = new byte[0];
