@@ -108,6 +108,9 @@ public final class ControllerManager implements AutoCloseable {
     }
   }
 
+  /** Failed start attempts in a row, for the retry back-off; guarded by {@code lock}. */
+  private int startFailures;
+
   private void startControllers() {
     synchronized (lock) {
       if (closed || !running.isEmpty() || (config.leaderElect() && !leading)) {
@@ -126,9 +129,22 @@ public final class ControllerManager implements AutoCloseable {
           c.start();
           LOG.info("started {}", c.name());
         }
+        startFailures = 0;
       } catch (Exception e) {
-        LOG.error("controllers failed to start", e);
         stopLocked();
+        // A slow API server (a loaded machine) can time out the informers' first lists; giving up
+        // would leave the cluster without controllers for good, so try again after a back-off.
+        long delay = Math.min(60, 5L << Math.min(startFailures, 4));
+        startFailures++;
+        LOG.error("controllers failed to start (attempt {}); trying again in {} s", startFailures, delay, e);
+        Thread.ofVirtual().name("controller-manager-restart").start(() -> {
+          try {
+            Thread.sleep(Duration.ofSeconds(delay));
+            startControllers();
+          } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+          }
+        });
       }
     }
   }

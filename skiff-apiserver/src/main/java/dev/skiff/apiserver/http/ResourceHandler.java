@@ -19,6 +19,7 @@ import dev.skiff.apiserver.registry.ScalePaths;
 import dev.skiff.apiserver.registry.ScaleView;
 import dev.skiff.apiserver.registry.TableConvertor;
 import dev.skiff.apiserver.registry.core.PodBinding;
+import dev.skiff.apiserver.registry.core.PodEviction;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -131,6 +132,10 @@ final class ResourceHandler implements AutoCloseable {
       ex.reply(201, "application/json", Json.write(status));
       return;
     }
+    if (known && info.subresource().equals("eviction") && info.verb().equals("create")) {
+      evict(ex, info, store, ns);
+      return;
+    }
     if (known && info.subresource().equals("finalize") && info.verb().equals("update")) {
       OutputFormat format = OutputFormat.negotiate(ex.header("Accept"), false);
       boolean dryRun = ex.query().getOrDefault("dryRun", List.of()).contains("All");
@@ -171,6 +176,30 @@ final class ResourceHandler implements AutoCloseable {
       }
       default -> throw StatusError.methodNotSupported(def.group(), def.plural() + "/status", info.verb());
     }
+  }
+
+  /** pods/eviction: the pod is deleted as its Eviction's deleteOptions say, if its budget allows. */
+  private void evict(Exchange ex, RequestInfo info, GenericStore pods, String ns) throws IOException {
+    GenericStore budgets = stores.entrySet().stream()
+        .filter(e -> e.getKey().group().equals("policy") && e.getKey().plural().equals("poddisruptionbudgets"))
+        .map(Map.Entry::getValue).findFirst().orElseThrow(() -> StatusError.internal("no PodDisruptionBudget store"));
+    ObjectNode eviction = RequestBodies.object(ex.header("Content-Type"), ex.body());
+    boolean dryRun = ex.query().getOrDefault("dryRun", List.of()).contains("All");
+    new PodEviction(pods, budgets, clock).evict(ns, info.name(), eviction, dryRun, options -> {
+      boolean dry = dryRun;
+      for (JsonNode d : options.path("dryRun")) {
+        dry |= d.asString("").equals("All");
+      }
+      Long grace = options.path("gracePeriodSeconds").isNumber() ? options.path("gracePeriodSeconds").asLong() : null;
+      String uid = options.path("preconditions").path("uid").asString("");
+      String rv = options.path("preconditions").path("resourceVersion").asString("");
+      DeletionPropagation.prepare(pods, ns, info.name(), options, "", uid, dry);
+      pods.delete(ns, info.name(), uid, rv, dry, grace);
+    });
+    ObjectNode status = Json.object().put("kind", "Status").put("apiVersion", "v1");
+    status.putObject("metadata");
+    status.put("status", "Success").put("code", 201);
+    ex.reply(201, "application/json", Json.write(status));
   }
 
   private void scale(Exchange ex, RequestInfo info, GenericStore store, String ns) throws IOException {

@@ -44,6 +44,9 @@ final class ApiSchedulingEvents implements SchedulingEvents, AutoCloseable {
     private final BlockingQueue<Runnable> writes = new ArrayBlockingQueue<>(CAPACITY);
     private final List<Thread> workers = new ArrayList<>(WORKERS);
     private volatile boolean running = true;
+    private static final long DROP_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
+    private final java.util.concurrent.atomic.AtomicLong dropped = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong lastDropLog = new java.util.concurrent.atomic.AtomicLong();
 
     ApiSchedulingEvents(KubernetesClient client, EventRecorder recorder, AsyncBinder binder, InstantSource clock) {
         this.client = Objects.requireNonNull(client, "client");
@@ -103,7 +106,13 @@ final class ApiSchedulingEvents implements SchedulingEvents, AutoCloseable {
 
     private void offer(Runnable write) {
         if (!writes.offer(write)) {
-            log.warn("scheduler event queue full ({} writes); dropping one", CAPACITY);
+            // one line per 10 s, not per drop: a backlog of thousands of unschedulable pods would flood the log
+            long total = dropped.incrementAndGet();
+            long now = System.nanoTime();
+            long last = lastDropLog.get();
+            if ((last == 0 || now - last > DROP_LOG_INTERVAL_NANOS) && lastDropLog.compareAndSet(last, now)) {
+                log.warn("scheduler event queue full ({} writes); {} writes dropped so far", CAPACITY, total);
+            }
         }
     }
 

@@ -24,7 +24,8 @@ import tools.jackson.databind.node.ObjectNode;
 public final class PodStrategy implements ResourceStrategy {
   private static final ResourceDefinition DEFINITION = new ResourceDefinition("", "v1", "Pod", "pods", "pod", true,
       ResourceDefinition.ALL_VERBS, List.of("po"), List.of("all"), List.of(ResourceDefinition.Subresource.status("Pod"),
-          new ResourceDefinition.Subresource("binding", "Binding", List.of("create"))));
+          new ResourceDefinition.Subresource("binding", "Binding", List.of("create")),
+          new ResourceDefinition.Subresource("eviction", "policy", "v1", "Eviction", List.of("create"))));
   private static final Set<String> FIELDS = Set.of("spec.nodeName", "spec.restartPolicy", "spec.schedulerName",
       "spec.serviceAccountName", "spec.hostNetwork", "status.phase", "status.podIP", "status.nominatedNodeName");
 
