@@ -53,13 +53,13 @@ public final class ResourceLister {
     Store store = resource.store();
     ObjectCodec codec = resource.codec();
     Bytes prefix = codec.prefix(effectiveNamespace(namespace, options));
-    if (options.continueToken().isEmpty()) {
-      Optional<WatchCache> cache = resource.watchCache();
-      if (cache.isPresent()) {
-        StoredList cached = listFromCache(cache.get(), prefix, filter, options);
-        if (cached != null) {
-          return cached;
-        }
+    Optional<WatchCache> cache = resource.watchCache();
+    if (cache.isPresent()) {
+      StoredList cached = options.continueToken().isEmpty()
+          ? listFromCache(cache.get(), prefix, filter, options)
+          : continueFromCache(cache.get(), prefix, filter, options);
+      if (cached != null) {
+        return cached;
       }
     }
     Bytes end = prefix.prefixEnd();
@@ -154,7 +154,28 @@ public final class ResourceLister {
     if (exact && snapshot.revision() != wanted) {
       return null;
     }
-    int limit = options.limit();
+    return page(snapshot, prefix, filter, options.limit());
+  }
+
+  /**
+   * A later page from the watch cache when the cache still stands at the revision the continue
+   * token pins: nothing under the resource changed since, so the cache holds exactly the store's
+   * state at that revision. Null otherwise (the store serves the page at that revision).
+   */
+  private StoredList continueFromCache(WatchCache cache, Bytes prefix, ObjectFilter filter, ListOptions options) {
+    ContinueToken token = ContinueToken.decode(options.continueToken());
+    if (cache.revision() != token.revision()) {
+      return null;
+    }
+    WatchCache.Snapshot snapshot = cache.snapshot(prefix, prefix.concat(Bytes.of(token.start())));
+    if (snapshot.revision() != token.revision()) {
+      return null;
+    }
+    return page(snapshot, prefix, filter, options.limit());
+  }
+
+  /** Up to {@code limit} matching objects of {@code snapshot} (0: all), with the next page's token. */
+  private StoredList page(WatchCache.Snapshot snapshot, Bytes prefix, ObjectFilter filter, int limit) {
     Matches items = new Matches(resource.codec(), filter);
     List<KeyValue> all = snapshot.items();
     int consumed = 0;

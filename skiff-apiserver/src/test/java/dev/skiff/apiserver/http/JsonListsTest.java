@@ -121,6 +121,25 @@ class JsonListsTest {
     assertSameList(uncached, options("tier=web", 5, ""), 5);
   }
 
+  private static String json(GenericStore store, ListOptions options) {
+    JsonBuffer out = JsonLists.write(store, new ResourceLister(store).listStored("ns", options));
+    return new String(out.array(), 0, out.size(), StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void aLaterPageFromTheCacheIsTheStoresPageAtTheTokensRevision() {
+    String token = new ResourceLister(cached).list("ns", options("", 10, "")).continueToken();
+    // nothing changed since the first page: the cache serves the page, and it is the store's
+    assertThat(json(cached, options("", 10, token))).isEqualTo(json(uncached, options("", 10, token)));
+    // a change after the first page: the page still shows the token's revision, without the change
+    cached.create("ns", (ObjectNode) Json.parse("{\"metadata\":{\"name\":\"cm-zz\"}}"
+        .getBytes(StandardCharsets.UTF_8)), false);
+    ListResult second = new ResourceLister(cached).list("ns", options("", 100, token));
+    assertThat(second.items()).hasSize(15)
+        .noneMatch(o -> o.path("metadata").path("name").asString().equals("cm-zz"));
+    assertThat(json(cached, options("", 100, token))).isEqualTo(json(uncached, options("", 100, token)));
+  }
+
   @Test
   void anEmptyList() {
     assertSameList(cached, options("tier=none", 0, ""), 0);

@@ -257,9 +257,17 @@ public final class WatchCache implements AutoCloseable {
 
   /** The objects whose keys start with {@code keyPrefix}, in key order, at {@link #revision()}. */
   public Snapshot snapshot(Bytes keyPrefix) {
+    return snapshot(keyPrefix, keyPrefix);
+  }
+
+  /**
+   * As {@link #snapshot(Bytes)}, from key {@code from} on (a later page of a list); {@code from}
+   * must start with {@code keyPrefix}.
+   */
+  public Snapshot snapshot(Bytes keyPrefix, Bytes from) {
     lock.lock();
     try {
-      return new Snapshot(List.copyOf(objects.subMap(keyPrefix, keyPrefix.prefixEnd()).values()), revision);
+      return new Snapshot(List.copyOf(objects.subMap(from, keyPrefix.prefixEnd()).values()), revision);
     } finally {
       lock.unlock();
     }
