@@ -91,7 +91,8 @@ public final class CachedEvent {
   /**
    * Drops the decoded trees (the stored bytes and encoded frames stay): the window keeps trees only
    * for its newest events, which nearly every watcher translates right after dispatch. A watcher
-   * far behind decodes an older event again for itself. Keeping trees for all 1,000 events of a
+   * far behind decodes an older event again for itself (for its selectors, per watcher: so the
+   * newest 256 keep them, about 13 s of 20 writes/s). Keeping trees for all 1,000 events of a
    * window cost tens of MiB per busy resource.
    */
   void releaseTrees() {

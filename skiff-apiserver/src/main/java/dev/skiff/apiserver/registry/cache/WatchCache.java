@@ -63,7 +63,7 @@ public final class WatchCache implements AutoCloseable {
   private final TreeMap<Bytes, KeyValue> objects = new TreeMap<>();
   private final ArrayDeque<CachedEvent> window = new ArrayDeque<>();
   /** How many of the newest events keep their decoded trees (see {@link CachedEvent#releaseTrees}). */
-  private static final int EVENTS_WITH_TREES = 64;
+  private static final int EVENTS_WITH_TREES = 256;
   /** The newest events of the window, whose trees are kept; older ones are released. */
   private final ArrayDeque<CachedEvent> withTrees = new ArrayDeque<>();
   private final Set<CacheWatcher> watchers = ConcurrentHashMap.newKeySet();

@@ -44,7 +44,7 @@ class WatchCacheTreesTest {
       WatchCache cache = configMaps.watchCache().orElseThrow();
       long start = cache.revision();
       List<Long> revisions = new ArrayList<>();
-      for (int i = 0; i < 200; i++) {
+      for (int i = 0; i < 400; i++) {
         Bytes value = Bytes.of("{\"metadata\":{\"name\":\"cm-" + i + "\",\"namespace\":\"ns\"},\"data\":{\"i\":\"" + i + "\"}}");
         Bytes key = configMaps.codec().key("ns", "cm-" + i);
         revisions.add(((WriteResult.Written) store.create(key, value)).kv().modRevision());
@@ -60,11 +60,11 @@ class WatchCacheTreesTest {
       try (ResourceWatch w = new ResourceWatch(configMaps, "ns", from, Duration.ofMinutes(1))) {
         List<WatchEvent> events = new ArrayList<>();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (events.size() < 201 && System.nanoTime() < deadline) {
+        while (events.size() < 401 && System.nanoTime() < deadline) {
           events.addAll(w.poll(Duration.ofMillis(200)));
         }
-        assertThat(events).hasSize(201);
-        for (int i = 0; i < 200; i++) {
+        assertThat(events).hasSize(401);
+        for (int i = 0; i < 400; i++) {
           WatchEvent e = events.get(i);
           assertThat(e.type()).isEqualTo("ADDED");
           assertThat(e.object().path("metadata").path("name").asString()).isEqualTo("cm-" + i);
