@@ -96,12 +96,17 @@ public final class Exchange {
   }
 
   public void reply(int status, String contentType, byte[] body) {
+    reply(status, contentType, body, body.length);
+  }
+
+  /** As {@link #reply(int, String, byte[])} with the first {@code length} bytes of {@code body}. */
+  public void reply(int status, String contentType, byte[] body, int length) {
     answered = true;
     response.setStatus(status);
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
-    response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+    response.getHeaders().put(HttpHeader.CONTENT_LENGTH, length);
     response.getHeaders().put("Cache-Control", "no-cache, private");
-    response.write(true, ByteBuffer.wrap(body), callback);
+    response.write(true, ByteBuffer.wrap(body, 0, length), callback);
   }
 
   /**

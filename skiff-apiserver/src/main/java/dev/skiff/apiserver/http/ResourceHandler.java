@@ -7,6 +7,7 @@ import dev.skiff.apiserver.api.StatusError;
 import dev.skiff.apiserver.apply.WriteOrigin;
 import dev.skiff.apiserver.discovery.ResourceDefinition;
 import dev.skiff.apiserver.json.Json;
+import dev.skiff.apiserver.json.JsonBuffer;
 import dev.skiff.apiserver.registry.DeletionPropagation;
 import dev.skiff.apiserver.registry.GenericStore;
 import dev.skiff.apiserver.registry.ListOptions;
@@ -237,6 +238,11 @@ final class ResourceHandler implements AutoCloseable {
   }
 
   private void list(Exchange ex, OutputFormat format, GenericStore store, String ns) {
+    if (format == OutputFormat.JSON) {
+      JsonBuffer body = JsonLists.write(store, new ResourceLister(store).listStored(ns, QueryOptions.listOptions(ex)));
+      ex.reply(200, format.contentType(), body.array(), body.size());
+      return;
+    }
     ListResult result = new ResourceLister(store).list(ns, QueryOptions.listOptions(ex));
     String rv = Long.toString(result.revision());
     JsonNode out;

@@ -54,6 +54,8 @@ public final class GenericStore {
   private final WatchCaches caches;
   private final Admission admission;
   private final FieldOwnership ownership;
+  /** Whether this is the namespaces resource, whose writes the NamespaceLifecycle must hear of. */
+  private final boolean isNamespaces;
 
   /** A store whose lists and watches read the store directly (no watch cache). */
   public GenericStore(Store store, ResourceStrategy strategy, NamespaceLifecycle namespaces, InstantSource clock) {
@@ -80,6 +82,7 @@ public final class GenericStore {
     this.codec = new ObjectCodec(def);
     this.namespaces = Objects.requireNonNull(namespaces, "namespaces");
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.isNamespaces = def.group().isEmpty() && def.plural().equals("namespaces");
     this.ownership = new FieldOwnership(
         ApplySchema.of(strategy instanceof CustomResourceStrategy c ? c.schema().root() : null), def.apiVersion(),
         def.subresources().stream().anyMatch(s -> s.name().equals("status")), clock);
@@ -253,13 +256,13 @@ public final class GenericStore {
           && old.path("metadata").path("deletionGracePeriodSeconds").asLong(0) == 0) {
         // The last finalizer went away: the object is now deleted, as upstream does in update. A pod in
         // its grace period (deletionGracePeriodSeconds > 0) stays: its kubelet still posts status.
-        WriteResult r = store.delete(codec.key(namespace, name), kv.modRevision());
+        WriteResult r = remove(namespace, name, kv.modRevision());
         if (r instanceof WriteResult.Written) {
           return updated;
         }
         continue;
       }
-      switch (store.update(codec.key(namespace, name), value, kv.modRevision())) {
+      switch (write(namespace, name, value, kv.modRevision())) {
         case WriteResult.Written w -> {
           return codec.withRevision(updated, w.kv());
         }
@@ -284,7 +287,7 @@ public final class GenericStore {
     for (int attempt = 0; attempt < MAX_CAS_RETRIES; attempt++) {
       KeyValue kv = current(namespace, name);
       ObjectNode updated = change.apply(codec.decode(kv));
-      if (store.update(codec.key(namespace, name), codec.encode(updated), kv.modRevision()) instanceof WriteResult.Written w) {
+      if (write(namespace, name, codec.encode(updated), kv.modRevision()) instanceof WriteResult.Written w) {
         return codec.decode(w.kv());
       }
     }
@@ -348,7 +351,7 @@ public final class GenericStore {
         ObjectNode marked = obj.deepCopy();
         ObjectMeta.of(marked).put("deletionTimestamp", ObjectMeta.formatTime(clock.instant().plusSeconds(grace)))
             .put("deletionGracePeriodSeconds", grace);
-        WriteResult r = store.update(codec.key(namespace, name), codec.encode(marked), kv.modRevision());
+        WriteResult r = write(namespace, name, codec.encode(marked), kv.modRevision());
         if (r instanceof WriteResult.Written w) {
           return new Deleted(codec.decode(w.kv()), false);
         }
@@ -357,7 +360,7 @@ public final class GenericStore {
       if (dryRun) {
         return new Deleted(obj, true);
       }
-      switch (store.delete(codec.key(namespace, name), kv.modRevision())) {
+      switch (remove(namespace, name, kv.modRevision())) {
         case WriteResult.Written w -> {
           return new Deleted(obj, true);
         }
@@ -367,6 +370,34 @@ public final class GenericStore {
       }
     }
     throw StatusError.conflict(def.group(), def.plural(), name, "too many concurrent writes; try again");
+  }
+
+  /** Updates the stored object; a namespace's write also reaches the NamespaceLifecycle's memory. */
+  private WriteResult write(String namespace, String name, Bytes value, long expectedModRevision) {
+    try {
+      return store.update(codec.key(namespace, name), value, expectedModRevision);
+    } finally {
+      namespaceWritten(name);
+    }
+  }
+
+  /** Deletes the stored object; as {@link #write}. */
+  private WriteResult remove(String namespace, String name, long expectedModRevision) {
+    try {
+      return store.delete(codec.key(namespace, name), expectedModRevision);
+    } finally {
+      namespaceWritten(name);
+    }
+  }
+
+  /**
+   * Tells the NamespaceLifecycle admission that namespace {@code name} was written, when this is
+   * the namespaces resource; for writers that go to the store around this class.
+   */
+  public void namespaceWritten(String name) {
+    if (isNamespaces) {
+      namespaces.namespaceWritten(name);
+    }
   }
 
   private static SecureRandom drbg() {

@@ -44,6 +44,15 @@ public final class NamespaceDeletion {
     if (IMMORTAL.contains(name)) {
       throw StatusError.forbidden("namespaces \"" + name + "\" is forbidden: this namespace may not be deleted");
     }
+    try {
+      return markOrDelete(namespaces, name, preconditionUid, preconditionRv);
+    } finally {
+      // this writes the store directly: the admission must forget what it remembers of the namespace
+      namespaces.namespaceWritten(name);
+    }
+  }
+
+  private ObjectNode markOrDelete(GenericStore namespaces, String name, String preconditionUid, String preconditionRv) {
     Store store = namespaces.store();
     Bytes key = namespaces.codec().key("", name);
     for (int attempt = 0; attempt < MAX_CAS_RETRIES; attempt++) {

@@ -4,6 +4,8 @@ import dev.skiff.apiserver.api.ObjectMeta;
 import dev.skiff.apiserver.api.StatusError;
 import dev.skiff.apiserver.discovery.ResourceDefinition;
 import dev.skiff.apiserver.json.Json;
+import dev.skiff.apiserver.json.JsonBuffer;
+import dev.skiff.apiserver.json.StoredObjectWriter;
 import dev.skiff.storage.Bytes;
 import dev.skiff.storage.KeyValue;
 import tools.jackson.core.JacksonException;
@@ -44,6 +46,17 @@ public record ObjectCodec(ResourceDefinition definition) {
     written.put("kind", definition.kind()).put("apiVersion", definition.apiVersion());
     ObjectMeta.of(written).put("resourceVersion", Long.toString(kv.modRevision()));
     return written;
+  }
+
+  /**
+   * Appends {@code kv}'s object as an item of a JSON list (no kind or apiVersion, resourceVersion
+   * set) to {@code out}, straight from the stored bytes: the same bytes as encoding
+   * {@link #decode(KeyValue)} without kind and apiVersion.
+   */
+  public void writeListItem(KeyValue kv, JsonBuffer out) {
+    if (!StoredObjectWriter.writeListItem(kv.value().unsafeArray(), kv.modRevision(), out)) {
+      out.write(Json.write(decode(kv).without(java.util.List.of("kind", "apiVersion"))));
+    }
   }
 
   /** The object stored in {@code kv}, its resourceVersion set from the mod revision. */

@@ -33,18 +33,33 @@ public final class ResourceLister {
     this.resource = Objects.requireNonNull(resource, "resource");
   }
 
+  /** The list with its objects decoded, for tables, metadata-only output, YAML and deletecollection. */
   public ListResult list(String namespace, ListOptions options) {
+    StoredList stored = listStored(namespace, options);
+    List<ObjectNode> items = new ArrayList<>(stored.items().size());
+    for (int i = 0; i < stored.items().size(); i++) {
+      ObjectNode decoded = stored.decoded().get(i);
+      items.add(decoded != null ? decoded : resource.codec().decode(stored.items().get(i)));
+    }
+    return new ListResult(items, stored.revision(), stored.continueToken(), stored.remainingItemCount());
+  }
+
+  /**
+   * The list as stored key-values, decoded only as far as the selectors need: a JSON list writes
+   * them out without building trees ({@link ObjectCodec#writeListItem}).
+   */
+  public StoredList listStored(String namespace, ListOptions options) {
     ObjectFilter filter = ObjectFilter.of(options, resource.strategy());
     Store store = resource.store();
     ObjectCodec codec = resource.codec();
     Bytes prefix = codec.prefix(effectiveNamespace(namespace, options));
-    if (options.continueToken().isEmpty()) {
-      Optional<WatchCache> cache = resource.watchCache();
-      if (cache.isPresent()) {
-        ListResult cached = listFromCache(cache.get(), prefix, filter, options);
-        if (cached != null) {
-          return cached;
-        }
+    Optional<WatchCache> cache = resource.watchCache();
+    if (cache.isPresent()) {
+      StoredList cached = options.continueToken().isEmpty()
+          ? listFromCache(cache.get(), prefix, filter, options)
+          : continueFromCache(cache.get(), prefix, filter, options);
+      if (cached != null) {
+        return cached;
       }
     }
     Bytes end = prefix.prefixEnd();
@@ -58,7 +73,7 @@ public final class ResourceLister {
       revision = requestedRevision(options, store);
     }
     int limit = options.limit();
-    List<ObjectNode> items = new ArrayList<>();
+    Matches items = new Matches(codec, filter);
     String next = "";
     Long remaining = null;
     try {
@@ -70,9 +85,7 @@ public final class ResourceLister {
         int consumed = 0;
         for (KeyValue kv : page.kvs()) {
           consumed++;
-          ObjectNode obj = codec.decode(kv);
-          if (filter.matches(obj)) {
-            items.add(obj);
+          if (items.offer(kv)) {
             if (limit > 0 && items.size() == limit) {
               stoppedAt = kv;
               break;
@@ -100,7 +113,7 @@ public final class ResourceLister {
       }
       throw StatusError.expired("The resourceVersion for the provided list is too old.");
     }
-    return new ListResult(items, revision, next, remaining);
+    return items.result(revision, next, remaining);
   }
 
   /**
@@ -110,7 +123,7 @@ public final class ResourceLister {
    * served only when the cache stands at exactly that revision. Later pages (continue) come from the
    * store at the first page's revision.
    */
-  private ListResult listFromCache(WatchCache cache, Bytes prefix, ObjectFilter filter, ListOptions options) {
+  private StoredList listFromCache(WatchCache cache, Bytes prefix, ObjectFilter filter, ListOptions options) {
     String rv = options.resourceVersion();
     boolean exact = options.resourceVersionMatch().equals("Exact");
     long wanted;
@@ -141,17 +154,35 @@ public final class ResourceLister {
     if (exact && snapshot.revision() != wanted) {
       return null;
     }
-    ObjectCodec codec = resource.codec();
-    int limit = options.limit();
-    List<ObjectNode> items = new ArrayList<>();
+    return page(snapshot, prefix, filter, options.limit());
+  }
+
+  /**
+   * A later page from the watch cache when the cache still stands at the revision the continue
+   * token pins: nothing under the resource changed since, so the cache holds exactly the store's
+   * state at that revision. Null otherwise (the store serves the page at that revision).
+   */
+  private StoredList continueFromCache(WatchCache cache, Bytes prefix, ObjectFilter filter, ListOptions options) {
+    ContinueToken token = ContinueToken.decode(options.continueToken());
+    if (cache.revision() != token.revision()) {
+      return null;
+    }
+    WatchCache.Snapshot snapshot = cache.snapshot(prefix, prefix.concat(Bytes.of(token.start())));
+    if (snapshot.revision() != token.revision()) {
+      return null;
+    }
+    return page(snapshot, prefix, filter, options.limit());
+  }
+
+  /** Up to {@code limit} matching objects of {@code snapshot} (0: all), with the next page's token. */
+  private StoredList page(WatchCache.Snapshot snapshot, Bytes prefix, ObjectFilter filter, int limit) {
+    Matches items = new Matches(resource.codec(), filter);
     List<KeyValue> all = snapshot.items();
     int consumed = 0;
     KeyValue stoppedAt = null;
     for (KeyValue kv : all) {
       consumed++;
-      ObjectNode obj = codec.decode(kv);
-      if (filter.matches(obj)) {
-        items.add(obj);
+      if (items.offer(kv)) {
         if (limit > 0 && items.size() == limit) {
           stoppedAt = kv;
           break;
@@ -166,7 +197,42 @@ public final class ResourceLister {
         remaining = (long) (all.size() - consumed);
       }
     }
-    return new ListResult(items, snapshot.revision(), next, remaining);
+    return items.result(snapshot.revision(), next, remaining);
+  }
+
+  /** The matching key-values of a list so far, with the trees decoded for the selectors kept. */
+  private static final class Matches {
+    private final ObjectCodec codec;
+    private final ObjectFilter filter;
+    private final List<KeyValue> items = new ArrayList<>();
+    private final List<ObjectNode> decoded = new ArrayList<>();
+
+    Matches(ObjectCodec codec, ObjectFilter filter) {
+      this.codec = codec;
+      this.filter = filter;
+    }
+
+    /** Adds {@code kv} when it matches the selectors; true if it did. */
+    boolean offer(KeyValue kv) {
+      ObjectNode obj = null;
+      if (!filter.matchesEverything()) {
+        obj = codec.decode(kv);
+        if (!filter.matches(obj)) {
+          return false;
+        }
+      }
+      items.add(kv);
+      decoded.add(obj);
+      return true;
+    }
+
+    int size() {
+      return items.size();
+    }
+
+    StoredList result(long revision, String next, Long remaining) {
+      return new StoredList(items, decoded, revision, next, remaining);
+    }
   }
 
   /** A field selector on metadata.namespace narrows a cluster-wide list of a namespaced resource. */

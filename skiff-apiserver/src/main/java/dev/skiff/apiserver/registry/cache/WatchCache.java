@@ -62,6 +62,10 @@ public final class WatchCache implements AutoCloseable {
   private final Condition advanced = lock.newCondition();
   private final TreeMap<Bytes, KeyValue> objects = new TreeMap<>();
   private final ArrayDeque<CachedEvent> window = new ArrayDeque<>();
+  /** How many of the newest events keep their decoded trees (see {@link CachedEvent#releaseTrees}). */
+  private static final int EVENTS_WITH_TREES = 256;
+  /** The newest events of the window, whose trees are kept; older ones are released. */
+  private final ArrayDeque<CachedEvent> withTrees = new ArrayDeque<>();
   private final Set<CacheWatcher> watchers = ConcurrentHashMap.newKeySet();
   private long revision;
   private long oldestRevision;
@@ -102,6 +106,7 @@ public final class WatchCache implements AutoCloseable {
       objects.put(kv.key(), kv);
     }
     window.clear();
+    withTrees.clear();
     revision = all.revision();
     oldestRevision = all.revision();
     storeWatch = store.watch(new WatchRequest(prefix, prefix.prefixEnd(), all.revision() + 1, true,
@@ -142,6 +147,10 @@ public final class WatchCache implements AutoCloseable {
           objects.put(e.kv().key(), e.kv());
         }
         window.addLast(ce);
+        withTrees.addLast(ce);
+        if (withTrees.size() > EVENTS_WITH_TREES) {
+          withTrees.removeFirst().releaseTrees();
+        }
         if (window.size() > windowCapacity) {
           oldestRevision = window.removeFirst().revision();
           dropped = true;
@@ -248,9 +257,17 @@ public final class WatchCache implements AutoCloseable {
 
   /** The objects whose keys start with {@code keyPrefix}, in key order, at {@link #revision()}. */
   public Snapshot snapshot(Bytes keyPrefix) {
+    return snapshot(keyPrefix, keyPrefix);
+  }
+
+  /**
+   * As {@link #snapshot(Bytes)}, from key {@code from} on (a later page of a list); {@code from}
+   * must start with {@code keyPrefix}.
+   */
+  public Snapshot snapshot(Bytes keyPrefix, Bytes from) {
     lock.lock();
     try {
-      return new Snapshot(List.copyOf(objects.subMap(keyPrefix, keyPrefix.prefixEnd()).values()), revision);
+      return new Snapshot(List.copyOf(objects.subMap(from, keyPrefix.prefixEnd()).values()), revision);
     } finally {
       lock.unlock();
     }
