@@ -5,9 +5,11 @@ import dev.skiff.kubelet.cri.ContainerStatus;
 import dev.skiff.kubelet.cri.CriConnection;
 import dev.skiff.kubelet.status.ContainerProbes;
 import dev.skiff.kubelet.status.ObservedPod;
+import dev.skiff.kubelet.status.Sidecars;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Probe;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +22,7 @@ import java.util.function.Consumer;
 /**
  * The liveness, readiness and startup probes of the containers on this node (upstream's
  * prober_manager.go): {@link #sync} starts a {@link ProbeWorker} for each probe of each running
- * container and stops those of containers that no longer run; results are read back by the pod's
+ * container (regular or sidecar) and stops those of containers that no longer run; results are read back by the pod's
  * sync (ready and started for its status, {@link #unhealthy} to kill a container), and each change
  * wakes the pod's worker through {@code wake}.
  *
@@ -60,7 +62,10 @@ public final class Prober implements ContainerProbes, AutoCloseable {
     String uid = pod.getMetadata().getUid();
     pods.put(uid, pod);
     Set<Key> live = new HashSet<>();
-    for (Container c : pod.getSpec().getContainers()) {
+    // sidecars are probed like the regular containers
+    List<Container> probed = new ArrayList<>(Sidecars.of(pod));
+    probed.addAll(pod.getSpec().getContainers());
+    for (Container c : probed) {
       Optional<ContainerStatus> latest = observed.latest(c.getName()).filter(s -> s.state() == ContainerState.RUNNING);
       if (latest.isEmpty()) {
         continue;
