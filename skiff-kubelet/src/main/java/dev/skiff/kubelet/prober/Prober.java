@@ -39,6 +39,9 @@ public final class Prober implements ContainerProbes, AutoCloseable {
   /** Receives each probe result change (for events): pod, container, probe, result, detail. */
   public interface ResultListener {
     void changed(Pod pod, Container container, ProbeKind kind, ProbeResult result, String detail);
+
+    /** The probe could not run (upstream's "probe errored"); its result did not change. */
+    default void errored(Pod pod, Container container, ProbeKind kind, String detail) {}
   }
 
   private final ProbeActions actions;
@@ -81,8 +84,21 @@ public final class Prober implements ContainerProbes, AutoCloseable {
         live.add(key);
         workers.computeIfAbsent(key, k -> new ProbeWorker(pod.getMetadata().getNamespace() + "/"
             + pod.getMetadata().getName(), kind, probe, new ProbeTarget(c, s.id(), ip),
-            s.startedAt().orElse(s.createdAt()), actions, () -> started(uid, c, s.id()),
-            (w, result, detail) -> changed(k, c, result, detail)));
+            s.startedAt().orElse(s.createdAt()), actions::run, () -> started(uid, c, s.id()),
+            new ProbeWorker.Listener() {
+              @Override
+              public void changed(ProbeWorker w, ProbeResult result, String detail) {
+                Prober.this.changed(k, c, result, detail);
+              }
+
+              @Override
+              public void errored(ProbeWorker w, String detail) {
+                Pod current = pods.get(k.podUid());
+                if (current != null) {
+                  listener.errored(current, c, k.kind(), detail);
+                }
+              }
+            }));
       }
     }
     for (Key key : List.copyOf(workers.keySet())) {
