@@ -24,7 +24,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * The floor under pod start-up: what containerd itself takes to run a pod, with no API server and
  * no kubelet. Starts its own containerd under {@code dir} with the same images and a bridge network
  * of its own, then runs {@code pods} pods at once, each RunPodSandbox + CreateContainer +
- * StartContainer, and times each pod from its first call to its container started.
+ * StartContainer, and times each pod from its first call to its container started, and each of the
+ * three calls; then {@link #SEQUENTIAL} pods one after another, the floor of a single pod.
  */
 final class CriFloor {
   /** A bridge and range of its own, so a running Skiff node is never touched. */
@@ -32,9 +33,33 @@ final class CriFloor {
   private static final Ipv4Cidr POD_CIDR = Ipv4Cidr.parse("10.42.254.0/24");
   private static final Ipv4Cidr CLUSTER_CIDR = Ipv4Cidr.parse("10.42.0.0/16");
 
+  /** How many pods run one after another, after the concurrent ones. */
+  static final int SEQUENTIAL = 5;
+
+  /**
+   * What the floor run measured.
+   *
+   * @param pods each concurrent pod, first call to container started
+   * @param sandbox RunPodSandbox (pause container, network namespace, CNI ADD) of the concurrent pods
+   * @param create CreateContainer of the concurrent pods
+   * @param start StartContainer of the concurrent pods
+   * @param sequential each of {@link #SEQUENTIAL} pods run alone
+   * @param sequentialSandbox RunPodSandbox of the pods run alone
+   */
+  record Result(Latency pods, Latency sandbox, Latency create, Latency start, Latency sequential,
+      Latency sequentialSandbox) {}
+
+  /** The three CRI calls' times of a batch of pods. */
+  private record Calls(LatencyRecorder total, LatencyRecorder sandbox, LatencyRecorder create,
+      LatencyRecorder start) {
+    Calls(int n) {
+      this(new LatencyRecorder(n), new LatencyRecorder(n), new LatencyRecorder(n), new LatencyRecorder(n));
+    }
+  }
+
   private CriFloor() {}
 
-  static Latency measure(Path dir, int pods) throws Exception {
+  static Result measure(Path dir, int pods) throws Exception {
     var images = BusyboxImages.debian();
     Path archive = dir.resolve("images.tar");
     images.writeLayout(archive);
@@ -42,26 +67,28 @@ final class CriFloor {
     boolean addedRoute = route.ensure();
     var config = ContainerdConfig.debianDefaults(dir.resolve("node"), images.pauseReference());
     new BridgeNetwork("skiff-bench", BRIDGE, POD_CIDR, dir.resolve("node/cni/ipam")).writeTo(config.cniConfDir());
-    LatencyRecorder latency = new LatencyRecorder(pods);
+    Calls concurrent = new Calls(pods);
+    Calls alone = new Calls(SEQUENTIAL);
     try (var containerd = ContainerdSupervisor.start(config, Duration.ofSeconds(30));
         var cri = CriConnection.open(containerd.socket(), Duration.ofMinutes(1))) {
       ImageImporter.forSocket(containerd.socket()).importArchive(archive);
       RuntimeService runtime = cri.runtime();
       // one warm-up pod, as a node that has run pods before
       List<String> sandboxes = new ArrayList<>();
-      sandboxes.add(runPod(runtime, images, dir, "warmup"));
+      sandboxes.add(runPod(runtime, images, dir, "warmup", new Calls(1)));
       ConcurrentLinkedQueue<String> started = new ConcurrentLinkedQueue<>();
       List<Thread> threads = new ArrayList<>();
       for (int i = 0; i < pods; i++) {
         String name = "floor-" + i;
         threads.add(Thread.ofVirtual().start(() -> {
-          long t0 = System.nanoTime();
-          started.add(runPod(runtime, images, dir, name));
-          latency.record(System.nanoTime() - t0);
+          started.add(runPod(runtime, images, dir, name, concurrent));
         }));
       }
       for (Thread t : threads) {
         t.join();
+      }
+      for (int i = 0; i < SEQUENTIAL; i++) {
+        started.add(runPod(runtime, images, dir, "alone-" + i, alone));
       }
       sandboxes.addAll(started);
       for (String id : sandboxes) {
@@ -75,16 +102,26 @@ final class CriFloor {
       new ProcessBuilder("ip", "link", "delete", BRIDGE).redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
     }
-    return Latency.of(latency);
+    return new Result(Latency.of(concurrent.total()), Latency.of(concurrent.sandbox()),
+        Latency.of(concurrent.create()), Latency.of(concurrent.start()), Latency.of(alone.total()),
+        Latency.of(alone.sandbox()));
   }
 
-  private static String runPod(RuntimeService runtime, BusyboxImages images, Path dir, String name) {
+  private static String runPod(RuntimeService runtime, BusyboxImages images, Path dir, String name, Calls calls) {
     String uid = UUID.randomUUID().toString();
     PodSandboxSpec sandbox = PodSandboxSpec.of(name, "bench", uid, dir.resolve("logs").resolve(name));
+    long t0 = System.nanoTime();
     String id = runtime.runPodSandbox(sandbox);
+    long t1 = System.nanoTime();
     String container = runtime.createContainer(id,
         ContainerSpec.of("main", images.busyboxReference(), List.of("sleep", "3600")), sandbox);
+    long t2 = System.nanoTime();
     runtime.startContainer(container);
+    long t3 = System.nanoTime();
+    calls.sandbox().record(t1 - t0);
+    calls.create().record(t2 - t1);
+    calls.start().record(t3 - t2);
+    calls.total().record(t3 - t0);
     return id;
   }
 }

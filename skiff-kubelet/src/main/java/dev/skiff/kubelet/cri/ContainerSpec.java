@@ -19,6 +19,7 @@ import java.util.Objects;
  * @param logPath relative to the sandbox's log directory; upstream uses {@code <name>/<attempt>.log}
  * @param resources cgroup limits; {@link LinuxResources#NONE} sets none
  * @param mounts host paths bind-mounted into the container (volumes), in order
+ * @param stdio whether the container's stdin is kept open and whether it runs on a terminal
  */
 public record ContainerSpec(
     String name,
@@ -32,7 +33,26 @@ public record ContainerSpec(
     Map<String, String> labels,
     Map<String, String> annotations,
     LinuxResources resources,
-    List<Mount> mounts) {
+    List<Mount> mounts,
+    Stdio stdio) {
+
+  /**
+   * The spec's {@code stdin}, {@code stdinOnce} and {@code tty}: with stdin the runtime keeps the
+   * process's stdin open for {@code kubectl attach -i}; with stdinOnce it is closed after the first
+   * attach ends; with tty the process gets a terminal.
+   */
+  public record Stdio(boolean stdin, boolean stdinOnce, boolean tty) {
+    /** No stdin, no terminal: upstream's default. */
+    public static final Stdio NONE = new Stdio(false, false, false);
+  }
+
+  /** A container without a stdin or terminal. */
+  public ContainerSpec(String name, int attempt, String image, List<String> command, List<String> args,
+      List<EnvVar> env, String workingDir, String logPath, Map<String, String> labels,
+      Map<String, String> annotations, LinuxResources resources, List<Mount> mounts) {
+    this(name, attempt, image, command, args, env, workingDir, logPath, labels, annotations, resources, mounts,
+        Stdio.NONE);
+  }
 
   /** A container without mounts. */
   public ContainerSpec(String name, int attempt, String image, List<String> command, List<String> args,
@@ -43,6 +63,7 @@ public record ContainerSpec(
 
   public ContainerSpec {
     Objects.requireNonNull(resources, "resources");
+    Objects.requireNonNull(stdio, "stdio");
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(image, "image");
     Objects.requireNonNull(workingDir, "workingDir");
@@ -70,7 +91,10 @@ public record ContainerSpec(
         .setWorkingDir(workingDir)
         .setLogPath(logPath)
         .putAllLabels(labels)
-        .putAllAnnotations(annotations);
+        .putAllAnnotations(annotations)
+        .setStdin(stdio.stdin())
+        .setStdinOnce(stdio.stdinOnce())
+        .setTty(stdio.tty());
     if (!resources.equals(LinuxResources.NONE)) {
       config.setLinux(dev.skiff.kubelet.cri.v1.LinuxContainerConfig.newBuilder().setResources(resources.toProto()));
     }

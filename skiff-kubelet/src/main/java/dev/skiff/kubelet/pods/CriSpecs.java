@@ -64,7 +64,8 @@ final class CriSpecs {
         RuntimeLabels.container(pod, c.getName()),
         Map.of(RuntimeLabels.RESTART_COUNT, Integer.toString(attempt), RuntimeLabels.TERMINATION_GRACE,
             Long.toString(grace)),
-        resources(c), mounts);
+        resources(c), mounts, new ContainerSpec.Stdio(Boolean.TRUE.equals(c.getStdin()),
+            Boolean.TRUE.equals(c.getStdinOnce()), Boolean.TRUE.equals(c.getTty())));
   }
 
   /**

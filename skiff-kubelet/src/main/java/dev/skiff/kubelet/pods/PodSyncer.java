@@ -16,6 +16,7 @@ import dev.skiff.kubelet.status.ContainerWaiting;
 import dev.skiff.kubelet.status.ObservedPod;
 import dev.skiff.kubelet.status.PodStatusGenerator;
 import dev.skiff.kubelet.status.PodStatusWriter;
+import dev.skiff.kubelet.status.Sidecars;
 import dev.skiff.kubelet.volumes.PodVolumes;
 import dev.skiff.kubelet.volumes.VolumeError;
 import io.fabric8.kubernetes.api.model.Container;
@@ -35,7 +36,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.Set;
 import java.util.concurrent.Executors;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -145,9 +149,23 @@ final class PodSyncer {
     if (killUnhealthy(pod, observed)) {
       observed = inspect(uid);
     }
-    boolean acted = startInitContainers(pod, observed, held, now, retries);
-    if (!acted && initialized(pod, observed)) {
-      acted = startContainers(pod, observed, held, now, retries);
+    boolean acted;
+    if (regularContainersDone(pod, observed)) {
+      // upstream's KillPod: a Job's sidecars must not keep it alive once its containers are done
+      acted = stopSidecars(pod, observed, Duration.ofSeconds(graceSeconds(pod, null)));
+    } else {
+      // a sidecar that has started lets the next init container start in the same sync
+      acted = false;
+      for (int step = 0; step <= Sidecars.inits(pod).size(); step++) {
+        if (!syncInitContainers(pod, observed, held, now, retries)) {
+          break;
+        }
+        acted = true;
+        observed = inspect(uid);
+      }
+      if (initialized(pod, observed)) {
+        acted |= startContainers(pod, observed, held, now, retries);
+      }
     }
     if (acted) {
       observed = inspect(uid);
@@ -172,7 +190,9 @@ final class PodSyncer {
    */
   private boolean killUnhealthy(Pod pod, ObservedPod observed) {
     boolean killed = false;
-    for (Container c : pod.getSpec().getContainers()) {
+    List<Container> probed = new ArrayList<>(Sidecars.of(pod));
+    probed.addAll(pod.getSpec().getContainers());
+    for (Container c : probed) {
       var running = observed.latest(c.getName()).filter(s -> s.state() == ContainerState.RUNNING);
       if (running.isEmpty()) {
         continue;
@@ -221,32 +241,112 @@ final class PodSyncer {
     return inspect(pod.getMetadata().getUid());
   }
 
-  /** Starts the next init container, or restarts a failed one; true when it acted or must wait for one. */
-  private boolean startInitContainers(Pod pod, ObservedPod observed, Map<String, ContainerWaiting> held,
+  /**
+   * Upstream's computeInitContainerActions: starts the first init container that has not run,
+   * restarts a failed one (unless restartPolicy is Never), and moves past a sidecar once it has
+   * started (its startup probe passed, if it has one). Sidecars that exited are restarted with
+   * back-off whatever the pod's restartPolicy, also once the regular containers run. True when it
+   * created a container.
+   */
+  private boolean syncInitContainers(Pod pod, ObservedPod observed, Map<String, ContainerWaiting> held,
       Instant now, List<Duration> retries) {
-    List<Container> inits = pod.getSpec().getInitContainers() == null ? List.of() : pod.getSpec().getInitContainers();
-    for (Container c : inits) {
+    boolean previouslyInitialized = previouslyInitialized(pod, observed);
+    boolean acted = false;
+    for (Container c : Sidecars.inits(pod)) {
+      boolean sidecar = Sidecars.is(c);
+      if (previouslyInitialized && !sidecar) {
+        continue; // after initialization only the sidecars are kept running
+      }
       Optional<ContainerStatus> latest = observed.latest(c.getName());
       if (latest.isEmpty()) {
-        start(pod, c, 0, observed, held);
-        return true;
+        return start(pod, c, 0, observed, held) || acted;
       }
       ContainerStatus s = latest.get();
-      if (s.state() != ContainerState.EXITED) {
-        return false;
+      switch (s.state()) {
+        case RUNNING -> {
+          if (!sidecar || !prober.started(pod.getMetadata().getUid(), c, s.id())) {
+            if (!previouslyInitialized) {
+              return acted; // wait for it to finish, or for the sidecar's startup probe
+            }
+          }
+        }
+        case EXITED -> {
+          if (sidecar) {
+            acted |= restart(pod, c, s, observed, held, now, retries);
+            if (!previouslyInitialized) {
+              return acted;
+            }
+          } else if (s.exitCode() != 0) {
+            return !"Never".equals(pod.getSpec().getRestartPolicy())
+                && restart(pod, c, s, observed, held, now, retries);
+          }
+        }
+        default -> {
+          if (!previouslyInitialized) {
+            return acted; // created but not started yet, or unknown: wait
+          }
+        }
       }
-      if (s.exitCode() == 0) {
-        continue;
-      }
-      return !"Never".equals(pod.getSpec().getRestartPolicy()) && restart(pod, c, s, observed, held, now, retries);
     }
-    return false;
+    return acted;
   }
 
+  /**
+   * Upstream's "has any regular container been created": from then on the pod counts as
+   * initialized, and a restarting sidecar holds nothing back.
+   */
+  private static boolean previouslyInitialized(Pod pod, ObservedPod observed) {
+    return pod.getSpec().getContainers().stream().anyMatch(c -> observed.latest(c.getName()).isPresent());
+  }
+
+  /** Init containers done: each plain one exited 0, each sidecar running and started. */
   private boolean initialized(Pod pod, ObservedPod observed) {
-    List<Container> inits = pod.getSpec().getInitContainers() == null ? List.of() : pod.getSpec().getInitContainers();
-    return inits.stream().allMatch(c -> observed.latest(c.getName())
-        .filter(s -> s.state() == ContainerState.EXITED && s.exitCode() == 0).isPresent());
+    if (previouslyInitialized(pod, observed)) {
+      return true;
+    }
+    String uid = pod.getMetadata().getUid();
+    return Sidecars.inits(pod).stream().allMatch(c -> observed.latest(c.getName())
+        .filter(s -> Sidecars.is(c)
+            ? s.state() == ContainerState.RUNNING && prober.started(uid, c, s.id())
+            : s.state() == ContainerState.EXITED && s.exitCode() == 0)
+        .isPresent());
+  }
+
+  /**
+   * Whether the regular containers of a Never or OnFailure pod have all ended for good (upstream's
+   * keepCount == 0), so that only sidecars would keep the pod alive.
+   */
+  private static boolean regularContainersDone(Pod pod, ObservedPod observed) {
+    String policy = pod.getSpec().getRestartPolicy() == null ? "Always" : pod.getSpec().getRestartPolicy();
+    if (policy.equals("Always") || Sidecars.of(pod).isEmpty()) {
+      return false;
+    }
+    return pod.getSpec().getContainers().stream().allMatch(c -> observed.latest(c.getName())
+        .filter(s -> s.state() == ContainerState.EXITED && (policy.equals("Never") || s.exitCode() == 0))
+        .isPresent());
+  }
+
+  /**
+   * Stops the pod's running sidecars one after the other, the last started first, sharing
+   * {@code grace} (upstream's termination ordering); true when it stopped any.
+   */
+  private boolean stopSidecars(Pod pod, ObservedPod observed, Duration grace) {
+    long deadline = System.nanoTime() + grace.toNanos();
+    boolean stopped = false;
+    for (Container c : Sidecars.of(pod).reversed()) {
+      var running = observed.latest(c.getName())
+          .filter(s -> s.state() == ContainerState.RUNNING || s.state() == ContainerState.CREATED);
+      if (running.isEmpty()) {
+        continue;
+      }
+      // upstream's minimumGracePeriodInSeconds: each sidecar gets at least 2 s
+      Duration left = Duration.ofNanos(Math.max(deadline - System.nanoTime(), Duration.ofSeconds(2).toNanos()));
+      LOG.info("pod {}/{}: stopping sidecar {}", pod.getMetadata().getNamespace(), pod.getMetadata().getName(),
+          c.getName());
+      cri.runtime().stopContainer(running.get().id(), Duration.ofSeconds(Math.max(1, left.toSeconds())));
+      stopped = true;
+    }
+    return stopped;
   }
 
   private boolean startContainers(Pod pod, ObservedPod observed, Map<String, ContainerWaiting> held, Instant now,
@@ -391,7 +491,13 @@ final class PodSyncer {
             ? pod.getSpec().getTerminationGracePeriodSeconds() : DEFAULT_GRACE_SECONDS;
     long begin = System.nanoTime();
     prober.forget(uid);
-    stopContainers(observed, Duration.ofSeconds(Math.max(grace, 0)));
+    // regular containers first, all at once; then the sidecars, in reverse, with what is left of the grace
+    Set<String> sidecars = Sidecars.of(pod).stream().map(Container::getName).collect(Collectors.toSet());
+    stopContainers(observed, Duration.ofSeconds(Math.max(grace, 0)), name -> !sidecars.contains(name));
+    if (!sidecars.isEmpty()) {
+      long spent = (System.nanoTime() - begin) / 1_000_000_000;
+      stopSidecars(pod, inspect(uid), Duration.ofSeconds(Math.max(grace - spent, 0)));
+    }
     stopSandboxes(observed);
     PodStatus previous = statuses.last(uid).orElse(pod.getStatus());
     PodStatus last = PodStatusGenerator.generate(pod, previous, inspect(uid), Map.of(), nodeIp, Instant.now());
@@ -421,10 +527,11 @@ final class PodSyncer {
     return new Outcome.Finished();
   }
 
-  /** Stops every running container of the pod at once, each with {@code grace} before SIGKILL. */
-  private void stopContainers(ObservedPod observed, Duration grace) {
+  /** Stops the running containers of the pod named as {@code which} accepts at once, each with {@code grace} before SIGKILL. */
+  private void stopContainers(ObservedPod observed, Duration grace, Predicate<String> which) {
     List<ContainerStatus> running = observed.containers().values().stream().flatMap(List::stream)
-        .filter(c -> c.state() == ContainerState.RUNNING || c.state() == ContainerState.CREATED).toList();
+        .filter(c -> c.state() == ContainerState.RUNNING || c.state() == ContainerState.CREATED)
+        .filter(c -> which.test(c.name())).toList();
     if (running.isEmpty()) {
       return;
     }
@@ -448,7 +555,7 @@ final class PodSyncer {
 
   /** Stops (with {@code grace}) and removes everything the runtime holds of the pod. */
   void teardown(ObservedPod observed, Duration grace) {
-    stopContainers(observed, grace);
+    stopContainers(observed, grace, name -> true);
     for (SandboxSummary s : observed.sandboxes()) {
       cri.runtime().stopPodSandbox(s.id());
       cri.runtime().removePodSandbox(s.id());

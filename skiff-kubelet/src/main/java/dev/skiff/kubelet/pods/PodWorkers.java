@@ -5,10 +5,12 @@ import dev.skiff.kubelet.Ticker;
 import dev.skiff.kubelet.cri.ContainerSummary;
 import dev.skiff.kubelet.cri.CriConnection;
 import dev.skiff.kubelet.cri.SandboxSummary;
+import dev.skiff.kubelet.prober.ProbeKind;
 import dev.skiff.kubelet.prober.ProbeResult;
 import dev.skiff.kubelet.prober.Prober;
 import dev.skiff.kubelet.status.PodStatusWriter;
 import dev.skiff.kubelet.volumes.PodVolumes;
+import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
@@ -53,9 +55,17 @@ public final class PodWorkers implements AutoCloseable {
     this.config = Objects.requireNonNull(config, "config");
     this.cri = Objects.requireNonNull(cri, "cri");
     PodEvents events = new PodEvents(client, config.nodeName());
-    this.prober = new Prober(cri, this::wakeWorker, (pod, container, kind, result, detail) -> {
-      if (result == ProbeResult.FAILURE) {
-        events.warning(pod, container, "Unhealthy", kind.display() + " probe failed: " + detail);
+    this.prober = new Prober(cri, this::wakeWorker, new Prober.ResultListener() {
+      @Override
+      public void changed(Pod pod, Container container, ProbeKind kind, ProbeResult result, String detail) {
+        if (result == ProbeResult.FAILURE) {
+          events.warning(pod, container, "Unhealthy", kind.display() + " probe failed: " + detail);
+        }
+      }
+
+      @Override
+      public void errored(Pod pod, Container container, ProbeKind kind, String detail) {
+        events.warning(pod, container, "Unhealthy", kind.display() + " probe errored: " + detail);
       }
     });
     this.volumes = new PodVolumes(client, config.dataDir().resolve("pods"));

@@ -24,7 +24,9 @@ import javax.net.ssl.X509TrustManager;
  * Runs a probe's action once (upstream's pkg/probe/{exec,http,tcp,grpc}): exec through CRI
  * ExecSync (exit 0 passes), httpGet (2xx and 3xx pass; redirects are not followed; https does not
  * verify the certificate, as upstream), tcpSocket (a connection passes), grpc (grpc.health.v1
- * Health/Check answering SERVING passes). Each run is bounded by the probe's timeoutSeconds.
+ * Health/Check answering SERVING passes). Each run is bounded by the probe's timeoutSeconds. As
+ * upstream, a probe that cannot run (no handler, a port name the container lacks, a runtime error
+ * other than a timeout) gives an error outcome, not a failure; connection errors are failures.
  *
  * <p>Network probes go to the pod's IP only: an httpGet {@code host} is ignored (it could point
  * anywhere, and Skiff's nodes talk to nothing but their pods). Owns two HTTP clients; thread-safe.
@@ -62,9 +64,10 @@ final class ProbeActions implements AutoCloseable {
         return GrpcHealthCheck.check(target.podIp(), probe.getGrpc().getPort(),
             probe.getGrpc().getService() == null ? "" : probe.getGrpc().getService(), timeout);
       }
-      return ProbeOutcome.failure("probe has no action");
+      return ProbeOutcome.error("missing probe handler for container " + target.container().getName());
     } catch (IllegalArgumentException e) {
-      return ProbeOutcome.failure(e.getMessage());
+      // upstream: a port that does not resolve is an error, not a failure
+      return ProbeOutcome.error(e.getMessage());
     }
   }
 
@@ -78,7 +81,11 @@ final class ProbeActions implements AutoCloseable {
       return ProbeOutcome.failure("command " + command + " exited with " + r.exitCode()
           + (output.isBlank() ? "" : ": " + output.strip()));
     } catch (CriException e) {
-      return ProbeOutcome.failure("command " + command + " failed: " + e.getMessage());
+      // upstream's exec prober: a timeout fails the probe; any other runtime error is an error
+      if (e.code() == io.grpc.Status.Code.DEADLINE_EXCEEDED) {
+        return ProbeOutcome.failure("command " + command + " timed out");
+      }
+      return ProbeOutcome.error("command " + command + " could not run: " + e.getMessage());
     }
   }
 

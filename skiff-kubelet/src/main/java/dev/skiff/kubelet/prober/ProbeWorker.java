@@ -11,7 +11,9 @@ import org.slf4j.LoggerFactory;
 /**
  * One probe of one container, run by its own virtual thread (upstream's prober/worker.go): waits
  * initialDelaySeconds after the container started, then runs every periodSeconds; the result flips
- * only after successThreshold passes or failureThreshold failures in a row. Liveness and readiness
+ * only after successThreshold passes or failureThreshold failures in a row; a run that errored (see
+ * {@link ProbeOutcome}) is retried at once up to {@link #MAX_RETRIES} times in all and then thrown
+ * away, leaving result and counts as they were. Liveness and readiness
  * wait while a startup probe has not passed; a startup probe stops running once it has. Each
  * change of the result is reported to {@code onChange}. Stops with {@link #close()} (the container
  * stopped or the pod is gone).
@@ -23,13 +25,24 @@ final class ProbeWorker implements AutoCloseable {
   /** What the worker reports: the container, the probe, the new result and why. */
   interface Listener {
     void changed(ProbeWorker worker, ProbeResult result, String detail);
+
+    /** The probe could not run, even after retries; its result stays as it was. */
+    default void errored(ProbeWorker worker, String detail) {}
   }
+
+  /** Runs a probe's action once (the real one is {@link ProbeActions#run}). */
+  interface Action {
+    ProbeOutcome run(Probe probe, ProbeTarget target);
+  }
+
+  /** Upstream's maxProbeRetries: an erroring probe is run again at once this many times in all. */
+  static final int MAX_RETRIES = 3;
 
   private final String podName;
   private final ProbeKind kind;
   private final Probe probe;
   private final ProbeTarget target;
-  private final ProbeActions actions;
+  private final Action actions;
   private final BooleanSupplier started;
   private final Listener listener;
   private final Instant containerStarted;
@@ -41,7 +54,7 @@ final class ProbeWorker implements AutoCloseable {
    * @param started whether the container's startup probe has passed (always true without one)
    */
   ProbeWorker(String podName, ProbeKind kind, Probe probe, ProbeTarget target, Instant containerStarted,
-      ProbeActions actions, BooleanSupplier started, Listener listener) {
+      Action actions, BooleanSupplier started, Listener listener) {
     this.podName = Objects.requireNonNull(podName, "podName");
     this.kind = Objects.requireNonNull(kind, "kind");
     this.probe = Objects.requireNonNull(probe, "probe");
@@ -73,6 +86,7 @@ final class ProbeWorker implements AutoCloseable {
     int failureThreshold = Math.max(1, probe.getFailureThreshold() == null ? 3 : probe.getFailureThreshold());
     Instant firstRun = containerStarted.plus(seconds(probe.getInitialDelaySeconds(), 0));
     ProbeResult last = null;
+    String lastError = null;
     int run = 0;
     try {
       Duration untilFirst = Duration.between(Instant.now(), firstRun);
@@ -84,9 +98,24 @@ final class ProbeWorker implements AutoCloseable {
         boolean done = kind == ProbeKind.STARTUP && result == ProbeResult.SUCCESS;
         if (!gated && !done) {
           ProbeOutcome outcome = actions.run(probe, target);
+          for (int retry = 1; retry < MAX_RETRIES && outcome.errored() && !stopped; retry++) {
+            outcome = actions.run(probe, target);
+          }
           if (stopped) {
             return;
           }
+          if (outcome.errored()) {
+            // upstream's worker throws the result away: neither counts nor result change
+            LOG.debug("pod {}: {} probe of {} errored: {}", podName, kind.display(), target.container().getName(),
+                outcome.detail());
+            if (!outcome.detail().equals(lastError)) {
+              listener.errored(this, outcome.detail()); // once per distinct error, not every period
+              lastError = outcome.detail();
+            }
+            Thread.sleep(period);
+            continue;
+          }
+          lastError = null;
           run = outcome.result() == last ? run + 1 : 1;
           last = outcome.result();
           int needed = last == ProbeResult.SUCCESS ? successThreshold : failureThreshold;

@@ -5,9 +5,11 @@ import dev.skiff.kubelet.cri.ContainerStatus;
 import dev.skiff.kubelet.cri.CriConnection;
 import dev.skiff.kubelet.status.ContainerProbes;
 import dev.skiff.kubelet.status.ObservedPod;
+import dev.skiff.kubelet.status.Sidecars;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Probe;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +22,7 @@ import java.util.function.Consumer;
 /**
  * The liveness, readiness and startup probes of the containers on this node (upstream's
  * prober_manager.go): {@link #sync} starts a {@link ProbeWorker} for each probe of each running
- * container and stops those of containers that no longer run; results are read back by the pod's
+ * container (regular or sidecar) and stops those of containers that no longer run; results are read back by the pod's
  * sync (ready and started for its status, {@link #unhealthy} to kill a container), and each change
  * wakes the pod's worker through {@code wake}.
  *
@@ -37,6 +39,9 @@ public final class Prober implements ContainerProbes, AutoCloseable {
   /** Receives each probe result change (for events): pod, container, probe, result, detail. */
   public interface ResultListener {
     void changed(Pod pod, Container container, ProbeKind kind, ProbeResult result, String detail);
+
+    /** The probe could not run (upstream's "probe errored"); its result did not change. */
+    default void errored(Pod pod, Container container, ProbeKind kind, String detail) {}
   }
 
   private final ProbeActions actions;
@@ -60,7 +65,10 @@ public final class Prober implements ContainerProbes, AutoCloseable {
     String uid = pod.getMetadata().getUid();
     pods.put(uid, pod);
     Set<Key> live = new HashSet<>();
-    for (Container c : pod.getSpec().getContainers()) {
+    // sidecars are probed like the regular containers
+    List<Container> probed = new ArrayList<>(Sidecars.of(pod));
+    probed.addAll(pod.getSpec().getContainers());
+    for (Container c : probed) {
       Optional<ContainerStatus> latest = observed.latest(c.getName()).filter(s -> s.state() == ContainerState.RUNNING);
       if (latest.isEmpty()) {
         continue;
@@ -76,8 +84,21 @@ public final class Prober implements ContainerProbes, AutoCloseable {
         live.add(key);
         workers.computeIfAbsent(key, k -> new ProbeWorker(pod.getMetadata().getNamespace() + "/"
             + pod.getMetadata().getName(), kind, probe, new ProbeTarget(c, s.id(), ip),
-            s.startedAt().orElse(s.createdAt()), actions, () -> started(uid, c, s.id()),
-            (w, result, detail) -> changed(k, c, result, detail)));
+            s.startedAt().orElse(s.createdAt()), actions::run, () -> started(uid, c, s.id()),
+            new ProbeWorker.Listener() {
+              @Override
+              public void changed(ProbeWorker w, ProbeResult result, String detail) {
+                Prober.this.changed(k, c, result, detail);
+              }
+
+              @Override
+              public void errored(ProbeWorker w, String detail) {
+                Pod current = pods.get(k.podUid());
+                if (current != null) {
+                  listener.errored(current, c, k.kind(), detail);
+                }
+              }
+            }));
       }
     }
     for (Key key : List.copyOf(workers.keySet())) {

@@ -62,7 +62,14 @@ public final class PodStatusGenerator {
 
     List<io.fabric8.kubernetes.api.model.ContainerStatus> initStatuses = new ArrayList<>();
     for (Container c : inits) {
-      initStatuses.add(containerStatus(pod, c, observed, waiting, defaultWaiting, ContainerProbes.NONE));
+      var status = containerStatus(pod, c, observed, waiting, defaultWaiting,
+          Sidecars.is(c) ? probes : ContainerProbes.NONE);
+      if (!Sidecars.is(c)) {
+        // upstream: a plain init container is ready once it has succeeded, not while it runs
+        var ended = status.getState().getTerminated();
+        status.setReady(ended != null && ended.getExitCode() == 0);
+      }
+      initStatuses.add(status);
     }
     List<io.fabric8.kubernetes.api.model.ContainerStatus> statuses = new ArrayList<>();
     for (Container c : spec.getContainers()) {
@@ -70,18 +77,34 @@ public final class PodStatusGenerator {
     }
 
     String restartPolicy = spec.getRestartPolicy() == null ? "Always" : spec.getRestartPolicy();
-    String phase = phase(restartPolicy, initStatuses, statuses);
+    String phase = phase(restartPolicy, inits, initStatuses, statuses);
     if (isTerminal(old.getPhase())) {
       phase = old.getPhase();
     }
     boolean terminal = isTerminal(phase);
 
-    List<String> incompleteInits = initStatuses.stream()
-        .filter(s -> s.getState().getTerminated() == null || s.getState().getTerminated().getExitCode() != 0)
-        .map(io.fabric8.kubernetes.api.model.ContainerStatus::getName).toList();
-    List<String> unready = statuses.stream().filter(s -> !s.getReady())
-        .map(io.fabric8.kubernetes.api.model.ContainerStatus::getName).toList();
-    boolean initialized = incompleteInits.isEmpty() || (terminal && "Succeeded".equals(phase));
+    // a sidecar counts as initialized once started; once a regular container was created the pod
+    // stays initialized (a restarting sidecar does not undo it), as upstream's
+    List<String> incompleteInits = new ArrayList<>();
+    for (int i = 0; i < inits.size(); i++) {
+      var s = initStatuses.get(i);
+      boolean done = Sidecars.is(inits.get(i))
+          ? s.getState().getRunning() != null && Boolean.TRUE.equals(s.getStarted())
+          : s.getState().getTerminated() != null && s.getState().getTerminated().getExitCode() == 0;
+      if (!done) {
+        incompleteInits.add(s.getName());
+      }
+    }
+    boolean regularCreated = spec.getContainers().stream().anyMatch(c -> observed.latest(c.getName()).isPresent());
+    // sidecars count for readiness like regular containers
+    List<String> unready = new ArrayList<>();
+    for (int i = 0; i < inits.size(); i++) {
+      if (Sidecars.is(inits.get(i)) && !initStatuses.get(i).getReady()) {
+        unready.add(initStatuses.get(i).getName());
+      }
+    }
+    statuses.stream().filter(s -> !s.getReady()).forEach(s -> unready.add(s.getName()));
+    boolean initialized = incompleteInits.isEmpty() || regularCreated || (terminal && "Succeeded".equals(phase));
 
     List<PodCondition> conditions = new ArrayList<>();
     conditions.add(condition(old, "PodReadyToStartContainers", observed.sandboxReady(), null, null, timestamp));
@@ -184,28 +207,47 @@ public final class PodStatusGenerator {
         .build();
   }
 
-  /** Upstream's getPhase (kubelet_pods.go), without sidecars. */
-  static String phase(String restartPolicy, List<io.fabric8.kubernetes.api.model.ContainerStatus> inits,
+  /**
+   * Upstream's getPhase (kubelet_pods.go) with sidecars: a plain init container that failed fails a
+   * Never pod; sidecars that have not started yet keep the pod Pending, a terminated sidecar is
+   * ignored (it was stopped after the regular containers), and only the regular containers decide
+   * Succeeded or Failed.
+   */
+  static String phase(String restartPolicy, List<Container> initSpecs,
+      List<io.fabric8.kubernetes.api.model.ContainerStatus> inits,
       List<io.fabric8.kubernetes.api.model.ContainerStatus> containers) {
     int pendingInit = 0;
+    int pendingSidecars = 0;
     int failedInit = 0;
-    for (var s : inits) {
+    int running = 0;
+    int waiting = 0;
+    int stopped = 0;
+    int succeeded = 0;
+    for (int i = 0; i < inits.size(); i++) {
+      var s = inits.get(i);
       var state = s.getState();
+      boolean lastFailed = s.getLastState() != null && s.getLastState().getTerminated() != null;
+      if (Sidecars.is(initSpecs.get(i))) {
+        if (state.getRunning() != null) {
+          if (!Boolean.TRUE.equals(s.getStarted())) {
+            pendingSidecars++;
+          }
+          running++;
+        } else if (state.getWaiting() != null && !lastFailed) {
+          pendingSidecars++;
+        }
+        continue;
+      }
       if (state.getTerminated() != null) {
         if (state.getTerminated().getExitCode() != 0) {
           failedInit++;
         }
-      } else if (state.getWaiting() != null && s.getLastState() != null && s.getLastState().getTerminated() != null
-          && s.getLastState().getTerminated().getExitCode() != 0) {
+      } else if (state.getWaiting() != null && lastFailed && s.getLastState().getTerminated().getExitCode() != 0) {
         failedInit++;
       } else {
         pendingInit++;
       }
     }
-    int running = 0;
-    int waiting = 0;
-    int stopped = 0;
-    int succeeded = 0;
     for (var s : containers) {
       var state = s.getState();
       if (state.getRunning() != null) {
@@ -224,7 +266,13 @@ public final class PodStatusGenerator {
     if (failedInit > 0 && "Never".equals(restartPolicy)) {
       return "Failed";
     }
-    if (pendingInit > 0 || failedInit > 0 || waiting > 0) {
+    // a sidecar that restarted looks like one that never started: once the regular containers
+    // have run, pending sidecars hold nothing back (upstream's podHasInitialized)
+    boolean podHasInitialized = waiting < containers.size();
+    if (pendingInit > 0 || failedInit > 0 || (pendingSidecars > 0 && !podHasInitialized)) {
+      return "Pending";
+    }
+    if (waiting > 0) {
       return "Pending";
     }
     if (running > 0) {

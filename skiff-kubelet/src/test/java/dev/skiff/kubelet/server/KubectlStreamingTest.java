@@ -252,6 +252,39 @@ class KubectlStreamingTest {
   }
 
   @Test
+  void interactiveExecOnATerminalFollowsItsSize() throws Exception {
+    try (var terminal = new TerminalSession(tmp, List.of("kubectl", "--kubeconfig", server.kubeconfig().toString(),
+        "-n", NS, "exec", "-it", "web", "--", "sh"), 33, 111, 44, 122)) {
+      // kubectl sends the terminal's size when it starts: the shell in the pod sees it
+      terminal.typeUntilShown("stty size\n", "33 111", Duration.ofSeconds(30));
+      terminal.typeUntilShown("echo $((6*7))\n", "42", Duration.ofSeconds(10));
+      // a resized window reaches CRI's resize channel
+      terminal.resize();
+      terminal.typeUntilShown("stty size\n", "44 122", Duration.ofSeconds(20));
+      terminal.type("exit 0\n");
+      assertThat(terminal.waitFor(Duration.ofSeconds(20))).as("kubectl ends with the shell").isZero();
+      assertThat(terminal.screen()).as("nothing but what the shell wrote").doesNotContain("\0");
+    }
+  }
+
+  @Test
+  void attachToAContainerWithStdinAndATerminal() throws Exception {
+    create(new PodBuilder().withNewMetadata().withName("console").withNamespace(NS).endMetadata()
+        .withNewSpec().withNodeName(NODE).withTerminationGracePeriodSeconds(0L)
+        .addNewContainer().withName("console").withImage(busybox()).withCommand("sh").withStdin(true).withTty(true)
+        .endContainer().endSpec().build());
+    await().atMost(Duration.ofSeconds(60)).until(() -> "Running".equals(phase("console")));
+    try (var terminal = new TerminalSession(tmp, List.of("kubectl", "--kubeconfig", server.kubeconfig().toString(),
+        "-n", NS, "attach", "-it", "console"), 30, 100, 31, 101)) {
+      // sh, the container's main process, reads what is typed: its stdin was kept open
+      terminal.typeUntilShown("echo attached-$((6*7))\n", "attached-42", Duration.ofSeconds(30));
+      terminal.typeUntilShown("stty size\n", "30 100", Duration.ofSeconds(10));
+      assertThat(terminal.screen()).doesNotContain("\0");
+    }
+    assertThat(phase("console")).as("detaching leaves the container running").isEqualTo("Running");
+  }
+
+  @Test
   void errorsAreStatuses() {
     var missing = kubectl.run("-n", NS, "logs", "nosuch");
     assertThat(missing.exitCode()).isNotZero();

@@ -139,6 +139,56 @@ class PodStatusGeneratorTest {
     assertThat(PodStatusGenerator.qosClass(burstable)).isEqualTo("Burstable");
   }
 
+  @Test
+  void sidecarsCountForReadinessAndNotForTheJobsOutcome() {
+    Pod pod = withSidecar(pod("Never", List.of("init"), List.of("app")));
+    // the sidecar runs but its startup probe has not passed: still initializing
+    ContainerProbes notStarted = probes(false, false);
+    PodStatus starting = PodStatusGenerator.generate(pod, null, observed(true, running("side", 0)), Map.of(), "h", T0,
+        notStarted);
+    assertThat(starting.getPhase()).isEqualTo("Pending");
+    assertThat(condition(starting, "Initialized").getMessage())
+        .isEqualTo("containers with incomplete status: [side init]");
+    // all up, but the sidecar is not ready: the pod is not Ready either
+    PodStatus unready = PodStatusGenerator.generate(pod, null, observed(true, running("side", 0), exited("init", 0, 0),
+        running("app", 0)), Map.of(), "h", T0, probes(true, false));
+    assertThat(unready.getPhase()).isEqualTo("Running");
+    assertThat(condition(unready, "Initialized").getStatus()).isEqualTo("True");
+    assertThat(condition(unready, "Ready").getMessage()).isEqualTo("containers with unready status: [side app]");
+    assertThat(unready.getInitContainerStatuses()).extracting(c -> c.getName() + " ready=" + c.getReady()
+        + " started=" + c.getStarted()).containsExactly("side ready=false started=true", "init ready=true started=false");
+    // the app is done and the sidecar was stopped (143): the pod succeeded
+    PodStatus done = PodStatusGenerator.generate(pod, null, observed(false, exited("side", 0, 143), exited("init", 0, 0),
+        exited("app", 0, 0)), Map.of(), "h", T0, probes(true, true));
+    assertThat(done.getPhase()).isEqualTo("Succeeded");
+    // while the sidecar still runs next to a finished app, the pod is Running (the kubelet stops it next)
+    PodStatus draining = PodStatusGenerator.generate(pod, null, observed(true, running("side", 0), exited("init", 0, 0),
+        exited("app", 0, 0)), Map.of(), "h", T0, probes(true, true));
+    assertThat(draining.getPhase()).isEqualTo("Running");
+  }
+
+  private static Pod withSidecar(Pod pod) {
+    var side = new ContainerBuilder().withName("side").withImage("img:1").withRestartPolicy("Always").build();
+    List<io.fabric8.kubernetes.api.model.Container> inits = new ArrayList<>(List.of(side));
+    inits.addAll(pod.getSpec().getInitContainers());
+    pod.getSpec().setInitContainers(inits);
+    return pod;
+  }
+
+  private static ContainerProbes probes(boolean started, boolean ready) {
+    return new ContainerProbes() {
+      @Override
+      public boolean started(String podUid, io.fabric8.kubernetes.api.model.Container c, String containerId) {
+        return started;
+      }
+
+      @Override
+      public boolean ready(String podUid, io.fabric8.kubernetes.api.model.Container c, String containerId) {
+        return ready;
+      }
+    };
+  }
+
   private static String phaseOf(String policy, ContainerStatus... containers) {
     return PodStatusGenerator.generate(pod(policy, List.of(), List.of("app")), null, observed(false, containers),
         Map.of(), "h", T0).getPhase();
