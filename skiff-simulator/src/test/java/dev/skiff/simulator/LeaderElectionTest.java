@@ -72,4 +72,39 @@ class LeaderElectionTest {
             }
         }
     }
+
+    /**
+     * A scheduler that loses its Lease (another holder took it, as after a missed renewal on a
+     * loaded machine) stops, and takes the Lease back once the other holder's term lapses: in one
+     * process with the rest of the cluster there is nobody to restart it, as upstream's binary is.
+     */
+    @Test
+    void aSchedulerThatLostItsLeaseLeadsAgainLater() throws Exception {
+        try (TestCluster cluster = new TestCluster(dir);
+             var clientA = cluster.newClient();
+             SimulatedNodes nodes = new SimulatedNodes(cluster.client, SimulatedNodesConfig.of(1))) {
+            var client = cluster.client;
+            client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("relead").endMetadata().build()).create();
+            SchedulerService a = new SchedulerService(clientA, config("sched-a"));
+            try {
+                await().atMost(Duration.ofSeconds(15)).until(a::isScheduling);
+                // an intruder takes the Lease for one term
+                client.leases().inNamespace("kube-system").withName("kube-scheduler").edit(l -> {
+                    l.getSpec().setHolderIdentity("intruder");
+                    l.getSpec().setRenewTime(java.time.ZonedDateTime.now());
+                    l.getSpec().setAcquireTime(java.time.ZonedDateTime.now());
+                    return l;
+                });
+                await().atMost(Duration.ofSeconds(15)).until(() -> !a.isScheduling());
+                await().atMost(Duration.ofSeconds(30)).until(a::isScheduling);
+                assertThat(client.leases().inNamespace("kube-system").withName("kube-scheduler").get()
+                        .getSpec().getHolderIdentity()).isEqualTo("sched-a");
+                client.pods().inNamespace("relead").resource(pod("later", "100m").build()).create();
+                await().atMost(Duration.ofSeconds(20)).until(() -> "Running".equals(
+                        phase(client.pods().inNamespace("relead").withName("later").get())));
+            } finally {
+                a.close();
+            }
+        }
+    }
 }

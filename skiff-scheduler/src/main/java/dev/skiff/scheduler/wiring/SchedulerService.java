@@ -3,15 +3,12 @@ package dev.skiff.scheduler.wiring;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfig;
-import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElector;
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * Skiff's kube-scheduler as a client of the API server: the entry point that {@code skiff server}
@@ -28,31 +25,70 @@ public final class SchedulerService implements AutoCloseable {
 
     private final KubernetesClient client;
     private final SchedulerConfig config;
-    private final ExecutorService electorThreads = Executors.newVirtualThreadPerTaskExecutor();
-    private final CompletableFuture<?> election;
+    private final Thread campaign;
+    private CompletableFuture<?> election;
     private SchedulingSession session;
     private boolean closed;
+    /** Whether this instance holds the lease now (always, without election); guarded by this. */
+    private boolean leading;
 
     public SchedulerService(KubernetesClient client, SchedulerConfig config) {
         this.client = Objects.requireNonNull(client, "client");
         this.config = Objects.requireNonNull(config, "config");
         if (!config.leaderElect()) {
-            election = null;
+            campaign = null;
+            leading = true;
             startLeading();
             return;
         }
+        campaign = Thread.ofVirtual().name("scheduler-election").start(this::campaign);
+    }
+
+    /**
+     * Campaigns until closed. fabric8's elector ends for good when a renewal misses its deadline
+     * (upstream's binary exits then and is restarted); in one process with the other components,
+     * campaigning again is what lets this scheduler lead a later term instead of never again.
+     */
+    private void campaign() {
         LeaderElectionConfig lec = new LeaderElectionConfig(
                 new LeaseLock(config.leaseNamespace(), config.leaseName(), config.identity()),
                 config.leaseDuration(), config.renewDeadline(), config.retryPeriod(),
-                new LeaderCallbacks(this::startLeading, this::stopLeading,
+                // the callbacks run on the elector's renew thread: building a session there (informers,
+                // cache sync) would hold renewals past their deadline, so it gets a thread of its own
+                new LeaderCallbacks(() -> {
+                    synchronized (this) {
+                        leading = true;
+                    }
+                    Thread.ofVirtual().name("scheduler-start").start(this::startLeading);
+                },
+                        this::stopLeading,
                         leader -> log.info("scheduler lease {}/{} held by {}", config.leaseNamespace(), config.leaseName(), leader)),
                 true, config.leaseName());
-        LeaderElector elector = client.leaderElector().withConfig(lec).build();
-        election = elector.start();
+        while (true) {
+            CompletableFuture<?> term;
+            synchronized (this) {
+                if (closed) {
+                    return;
+                }
+                term = client.leaderElector().withConfig(lec).build().start();
+                election = term;
+            }
+            try {
+                term.join();
+            } catch (RuntimeException e) {
+                log.debug("scheduler leader election ended: {}", e.toString());
+            }
+            stopLeading();
+            try {
+                Thread.sleep(config.retryPeriod().toMillis());
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
     }
 
     private synchronized void startLeading() {
-        if (closed || session != null) {
+        if (closed || !leading || session != null) {
             return;
         }
         log.info("{} starts scheduling", config.identity());
@@ -62,6 +98,7 @@ public final class SchedulerService implements AutoCloseable {
     private void stopLeading() {
         SchedulingSession s;
         synchronized (this) {
+            leading = false;
             s = session;
             session = null;
         }
@@ -82,14 +119,23 @@ public final class SchedulerService implements AutoCloseable {
 
     @Override
     public void close() {
+        CompletableFuture<?> term;
         synchronized (this) {
             closed = true;
+            term = election;
         }
         stopLeading();
-        if (election != null) {
+        if (term != null) {
             // cancelling the elector releases the lease (releaseOnCancel), so a standby takes over at once
-            election.cancel(true);
+            term.cancel(true);
         }
-        electorThreads.close();
+        if (campaign != null) {
+            campaign.interrupt();
+            try {
+                campaign.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 }
