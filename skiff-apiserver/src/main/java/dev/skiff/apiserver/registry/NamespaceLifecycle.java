@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Upstream's NamespaceLifecycle admission for creates: a namespaced object may be created only in a
@@ -51,9 +52,16 @@ public final class NamespaceLifecycle {
     }
     JsonNode ns = Json.parse(kv.get().value().unsafeArray());
     if (ObjectMeta.isTerminating(ns) || "Terminating".equals(ns.path("status").path("phase").asString(""))) {
+      // the NamespaceTerminating cause lets controllers tell this refusal from others and stop retrying
+      ObjectNode details = Json.object().put("name", name).put("kind", resource);
+      if (!group.isEmpty()) {
+        details.put("group", group);
+      }
+      details.putArray("causes").addObject().put("reason", "NamespaceTerminating")
+          .put("message", "namespace %s is being terminated".formatted(namespace)).put("field", "metadata.namespace");
       throw new StatusError(403, "Forbidden",
           "%s \"%s\" is forbidden: unable to create new content in namespace %s because it is being terminated"
-              .formatted(StatusError.qualified(group, resource), name, namespace), null);
+              .formatted(StatusError.qualified(group, resource), name, namespace), details);
     }
     active.add(namespace);
     if (writes.get() != writesBefore) {

@@ -58,7 +58,12 @@ class NamespaceLifecycleTest {
     new NamespaceDeletion(InstantSource.system()).delete(namespaces, "a", "", "");
     assertThat(namespaces.get("", "a").path("status").path("phase").asString()).isEqualTo("Terminating");
     assertThatThrownBy(() -> createConfigMap("a", "three"))
-        .isInstanceOfSatisfying(StatusError.class, e -> assertThat(e.code()).isEqualTo(403));
+        .isInstanceOfSatisfying(StatusError.class, e -> {
+          assertThat(e.code()).isEqualTo(403);
+          // upstream's cause, which controllers look for to stop retrying in a dying namespace
+          assertThat(e.toStatus().path("details").path("causes").get(0).path("reason").asString())
+              .isEqualTo("NamespaceTerminating");
+        });
   }
 
   @Test

@@ -77,6 +77,13 @@ public final class ControllerLoop<K> implements AutoCloseable {
           Thread.currentThread().interrupt();
           return;
         } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+          if (namespaceTerminating(e)) {
+            // creating in a namespace being deleted: the namespace controller removes the object too,
+            // so retrying only makes noise (upstream's controllers skip this error the same way)
+            LOG.debug("{}: {} is in a terminating namespace; not retrying", name, key);
+            queue.forget(key);
+            continue;
+          }
           // 409: the cache was behind a write; the requeue reads the newer copy, as upstream
           if (e.getCode() == 409) {
             LOG.debug("{}: sync of {} conflicted (retry {})", name, key, queue.retries(key));
@@ -95,6 +102,18 @@ public final class ControllerLoop<K> implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /** Whether the API refused a write because its namespace is terminating (cause NamespaceTerminating). */
+  static boolean namespaceTerminating(Throwable error) {
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      if (t instanceof io.fabric8.kubernetes.client.KubernetesClientException k && k.getStatus() != null
+          && k.getStatus().getDetails() != null && k.getStatus().getDetails().getCauses() != null
+          && k.getStatus().getDetails().getCauses().stream().anyMatch(c -> "NamespaceTerminating".equals(c.getReason()))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   @Override
