@@ -279,6 +279,43 @@ class KubeletWorkloadTest {
   }
 
   @Test
+  void postStartAndPreStopHooksRunAndAFailedPostStartRestartsTheContainer() throws Exception {
+    Path host = tmp.resolve("hooks-host");
+    Files.createDirectories(host);
+    Container web = container("web", "mkdir -p /www; exec httpd -f -p 8080 -h /www")
+        .withNewLifecycle()
+        .withNewPostStart().withNewExec().withCommand("sh", "-c", "mkdir -p /www; echo started > /www/poststart")
+        .endExec().endPostStart()
+        .withNewPreStop().withNewExec().withCommand("sh", "-c", "echo bye > /host/prestop").endExec().endPreStop()
+        .endLifecycle()
+        .addNewVolumeMount().withName("host").withMountPath("/host").endVolumeMount().build();
+    Pod hooked = new PodBuilder(pod("hooks", List.of(web))).editSpec().withTerminationGracePeriodSeconds(10L)
+        .addNewVolume().withName("host").withNewHostPath().withPath(host.toString()).endHostPath().endVolume()
+        .endSpec().build();
+    node.client.pods().inNamespace(NS).resource(hooked).create();
+    Pod running = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
+        .until(() -> get("hooks"), p -> status(p, "web").map(s -> s.getState().getRunning() != null).orElse(false)
+            && p.getStatus().getPodIP() != null);
+    String ip = running.getStatus().getPodIP();
+    assertThat(await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> fetch(ip, "poststart"),
+        body -> body != null)).isEqualTo("started\n");
+    node.client.pods().inNamespace(NS).withName("hooks").delete();
+    await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(host.resolve("prestop")));
+    assertThat(Files.readString(host.resolve("prestop"))).isEqualTo("bye\n");
+
+    Container failing = container("app", "sleep 3600").withNewLifecycle().withNewPostStart().withNewExec()
+        .withCommand("sh", "-c", "exit 7").endExec().endPostStart().endLifecycle().build();
+    node.client.pods().inNamespace(NS).resource(pod("badhook", List.of(failing))).create();
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
+        .until(() -> status(get("badhook"), "app").map(s -> s.getRestartCount() >= 1).orElse(false));
+    assertThat(events("badhook")).anySatisfy(e -> {
+      assertThat(e.getReason()).isEqualTo("FailedPostStartHook");
+      assertThat(e.getMessage()).contains("Exec lifecycle hook").contains("exited with 7");
+    });
+    node.client.pods().inNamespace(NS).withName("badhook").withGracePeriod(0).delete();
+  }
+
+  @Test
   void containerOverItsMemoryLimitIsOomKilled() {
     Container hog = container("hog", "exec dd if=/dev/zero of=/dev/null bs=64M count=1")
         .withNewResources().addToLimits("memory", new Quantity("16Mi")).endResources().build();

@@ -82,9 +82,11 @@ final class PodSyncer {
   private final Prober prober;
   private final PodVolumes volumes;
   private final PodEvents events;
+  private final LifecycleHooks hooks;
 
   PodSyncer(KubernetesClient client, KubeletConfig config, CriConnection cri, PodStatusWriter statuses, String nodeIp,
-      Prober prober, PodVolumes volumes, PodEvents events) {
+      Prober prober, PodVolumes volumes, PodEvents events, LifecycleHooks hooks) {
+    this.hooks = Objects.requireNonNull(hooks, "hooks");
     this.prober = Objects.requireNonNull(prober, "prober");
     this.events = Objects.requireNonNull(events, "events");
     this.volumes = Objects.requireNonNull(volumes, "volumes");
@@ -203,7 +205,7 @@ final class PodSyncer {
             unhealthy.get().message());
         events.normal(pod, c, "Killing", unhealthy.get().message());
         var probe = unhealthy.get().kind() == ProbeKind.STARTUP ? c.getStartupProbe() : c.getLivenessProbe();
-        cri.runtime().stopContainer(running.get().id(), Duration.ofSeconds(graceSeconds(pod, probe)));
+        stopContainer(pod, c, running.get().id(), podIp(observed), Duration.ofSeconds(graceSeconds(pod, probe)));
         killed = true;
       }
     }
@@ -343,7 +345,7 @@ final class PodSyncer {
       Duration left = Duration.ofNanos(Math.max(deadline - System.nanoTime(), Duration.ofSeconds(2).toNanos()));
       LOG.info("pod {}/{}: stopping sidecar {}", pod.getMetadata().getNamespace(), pod.getMetadata().getName(),
           c.getName());
-      cri.runtime().stopContainer(running.get().id(), Duration.ofSeconds(Math.max(1, left.toSeconds())));
+      stopContainer(pod, c, running.get().id(), podIp(observed), Duration.ofSeconds(Math.max(1, left.toSeconds())));
       stopped = true;
     }
     return stopped;
@@ -436,6 +438,7 @@ final class PodSyncer {
     try {
       cri.runtime().startContainer(id);
       events.normal(pod, c, "Started", "Started container " + c.getName());
+      runPostStart(pod, c, id, sandbox.ip().orElse(""));
     } catch (CriException e) {
       // the container stays, exited with the runtime's reason (StartError), and is restarted per policy
       LOG.warn("starting container {} of {}/{} failed: {}", c.getName(), pod.getMetadata().getNamespace(),
@@ -493,7 +496,7 @@ final class PodSyncer {
     prober.forget(uid);
     // regular containers first, all at once; then the sidecars, in reverse, with what is left of the grace
     Set<String> sidecars = Sidecars.of(pod).stream().map(Container::getName).collect(Collectors.toSet());
-    stopContainers(observed, Duration.ofSeconds(Math.max(grace, 0)), name -> !sidecars.contains(name));
+    stopContainers(pod, observed, Duration.ofSeconds(Math.max(grace, 0)), name -> !sidecars.contains(name));
     if (!sidecars.isEmpty()) {
       long spent = (System.nanoTime() - begin) / 1_000_000_000;
       stopSidecars(pod, inspect(uid), Duration.ofSeconds(Math.max(grace - spent, 0)));
@@ -527,8 +530,11 @@ final class PodSyncer {
     return new Outcome.Finished();
   }
 
-  /** Stops the running containers of the pod named as {@code which} accepts at once, each with {@code grace} before SIGKILL. */
-  private void stopContainers(ObservedPod observed, Duration grace, Predicate<String> which) {
+  /**
+   * Stops the running containers of the pod named as {@code which} accepts at once, each with
+   * {@code grace} before SIGKILL, after its preStop hook when {@code pod} (the spec) is known.
+   */
+  private void stopContainers(Pod pod, ObservedPod observed, Duration grace, Predicate<String> which) {
     List<ContainerStatus> running = observed.containers().values().stream().flatMap(List::stream)
         .filter(c -> c.state() == ContainerState.RUNNING || c.state() == ContainerState.CREATED)
         .filter(c -> which.test(c.name())).toList();
@@ -538,11 +544,67 @@ final class PodSyncer {
     try (var stoppers = Executors.newVirtualThreadPerTaskExecutor()) {
       for (ContainerStatus c : running) {
         stoppers.submit(() -> {
-          cri.runtime().stopContainer(c.id(), grace);
+          Container spec = pod == null ? null : containerSpec(pod, c.name());
+          if (spec == null) {
+            cri.runtime().stopContainer(c.id(), grace);
+          } else {
+            stopContainer(pod, spec, c.id(), podIp(observed), grace);
+          }
           return null;
         });
       }
     }
+  }
+
+  /** Upstream's minimumGracePeriodInSeconds: what a container gets after its preStop hook, at least. */
+  private static final Duration MIN_GRACE_AFTER_HOOK = Duration.ofSeconds(2);
+  /** A postStart hook has no deadline upstream; here it may not hold the pod's worker forever. */
+  private static final Duration POST_START_LIMIT = Duration.ofMinutes(2);
+
+  /**
+   * Runs {@code c}'s postStart hook, as upstream right after the start; a failed hook is reported
+   * (FailedPostStartHook) and the container killed, to be restarted as its policy says.
+   */
+  private void runPostStart(Pod pod, Container c, String containerId, String podIp) {
+    if (c.getLifecycle() == null || c.getLifecycle().getPostStart() == null) {
+      return;
+    }
+    var failure = hooks.run(pod, c, containerId, podIp, c.getLifecycle().getPostStart(), POST_START_LIMIT);
+    if (failure.isPresent()) {
+      events.warning(pod, c, "FailedPostStartHook", failure.get());
+      events.normal(pod, c, "Killing", "FailedPostStartHook");
+      cri.runtime().stopContainer(containerId, Duration.ofSeconds(graceSeconds(pod, null)));
+    }
+  }
+
+  /**
+   * Stops one container: its preStop hook first (bounded by {@code grace}, a failure reported as
+   * FailedPreStopHook), then SIGTERM with what is left of the grace (at least 2 s), then SIGKILL.
+   */
+  private void stopContainer(Pod pod, Container c, String containerId, String podIp, Duration grace) {
+    Duration left = grace;
+    if (c.getLifecycle() != null && c.getLifecycle().getPreStop() != null && grace.isPositive()) {
+      long begin = System.nanoTime();
+      hooks.run(pod, c, containerId, podIp, c.getLifecycle().getPreStop(), grace)
+          .ifPresent(failure -> events.warning(pod, c, "FailedPreStopHook", failure));
+      left = grace.minusNanos(System.nanoTime() - begin);
+      if (left.compareTo(MIN_GRACE_AFTER_HOOK) < 0) {
+        left = MIN_GRACE_AFTER_HOOK;
+      }
+    }
+    cri.runtime().stopContainer(containerId, left);
+  }
+
+  private static Container containerSpec(Pod pod, String name) {
+    List<Container> all = new ArrayList<>(pod.getSpec().getContainers());
+    if (pod.getSpec().getInitContainers() != null) {
+      all.addAll(pod.getSpec().getInitContainers());
+    }
+    return all.stream().filter(c -> c.getName().equals(name)).findFirst().orElse(null);
+  }
+
+  private static String podIp(ObservedPod observed) {
+    return observed.latestSandbox().flatMap(SandboxStatus::ip).orElse("");
   }
 
   private void stopSandboxes(ObservedPod observed) {
@@ -555,7 +617,7 @@ final class PodSyncer {
 
   /** Stops (with {@code grace}) and removes everything the runtime holds of the pod. */
   void teardown(ObservedPod observed, Duration grace) {
-    stopContainers(observed, grace, name -> true);
+    stopContainers(null, observed, grace, name -> true);
     for (SandboxSummary s : observed.sandboxes()) {
       cri.runtime().stopPodSandbox(s.id());
       cri.runtime().removePodSandbox(s.id());

@@ -41,6 +41,7 @@ public final class PodWorkers implements AutoCloseable {
   private final KubeletConfig config;
   private final CriConnection cri;
   private final PodSyncer syncer;
+  private final LifecycleHooks hooks;
   private final Prober prober;
   private final PodVolumes volumes;
   private final SharedIndexInformer<Pod> informer;
@@ -69,7 +70,8 @@ public final class PodWorkers implements AutoCloseable {
       }
     });
     this.volumes = new PodVolumes(client, config.dataDir().resolve("pods"));
-    this.syncer = new PodSyncer(client, config, cri, statuses, nodeIp, prober, volumes, events);
+    this.hooks = new LifecycleHooks(cri);
+    this.syncer = new PodSyncer(client, config, cri, statuses, nodeIp, prober, volumes, events, hooks);
     this.informer = client.pods().inAnyNamespace()
         .withField("spec.nodeName", config.nodeName())
         .inform(new ResourceEventHandler<>() {
@@ -180,5 +182,6 @@ public final class PodWorkers implements AutoCloseable {
       w.join(Duration.ofSeconds(5));
     }
     prober.close();
+    hooks.close();
   }
 }

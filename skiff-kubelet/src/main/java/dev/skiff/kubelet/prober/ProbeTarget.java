@@ -9,16 +9,16 @@ import java.util.Objects;
  * The container a probe runs against: its runtime ID (for exec) and its pod's IP (for the network
  * probes, which Skiff sends only to the pod's own IP).
  */
-record ProbeTarget(Container container, String containerId, String podIp) {
+public record ProbeTarget(Container container, String containerId, String podIp) {
 
-  ProbeTarget {
+  public ProbeTarget {
     Objects.requireNonNull(container, "container");
     Objects.requireNonNull(containerId, "containerId");
     Objects.requireNonNull(podIp, "podIp");
   }
 
   /** A probe's port: a number, or the name of one of the container's ports. */
-  int port(IntOrString port) {
+  public int port(IntOrString port) {
     if (port == null) {
       throw new IllegalArgumentException("probe has no port");
     }
