@@ -3,6 +3,7 @@ package dev.skiff.controllers;
 import dev.skiff.controllers.cronjob.CronJobController;
 import dev.skiff.controllers.daemon.DaemonSetController;
 import dev.skiff.controllers.deployment.DeploymentController;
+import dev.skiff.controllers.disruption.DisruptionController;
 import dev.skiff.controllers.endpoint.EndpointsController;
 import dev.skiff.controllers.endpointslice.EndpointSliceController;
 import dev.skiff.controllers.garbagecollector.GarbageCollector;
@@ -49,6 +50,7 @@ public final class ControllerRegistry {
     all.put(PodGarbageCollector.NAME, PodGarbageCollector::new);
     all.put(ResourceQuotaController.NAME, ResourceQuotaController::new);
     all.put(HorizontalPodAutoscalerController.NAME, HorizontalPodAutoscalerController::new);
+    all.put(DisruptionController.NAME, DisruptionController::new);
     return all;
   }
 
