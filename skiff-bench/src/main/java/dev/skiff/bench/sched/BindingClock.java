@@ -1,47 +1,54 @@
 package dev.skiff.bench.sched;
 
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.client.Watch;
-import io.fabric8.kubernetes.client.Watcher;
-import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Watches one namespace's pods and notes, per pod name, the monotonic time at which the watch first
- * showed it bound to a node: the end of a pod's scheduling as a client sees it.
+ * Watches one namespace's pods through an informer and notes, per pod name, the monotonic time at
+ * which it first showed the pod bound to a node: the end of a pod's scheduling as a client sees it.
+ * An informer, not a bare watch: when the server ends a watch that fell behind, or answers a
+ * resume with 410 Gone, the informer lists again and goes on, so a burst of bindings cannot end
+ * the measurement (a pod first seen bound in a relist is timed at the relist).
  */
 final class BindingClock implements AutoCloseable {
   private final ConcurrentHashMap<String, Long> boundAt = new ConcurrentHashMap<>();
   private final AtomicInteger bound = new AtomicInteger();
   private final CountDownLatch all;
-  private final Watch watch;
-  private volatile String failure;
+  private final SharedIndexInformer<Pod> informer;
 
   BindingClock(KubernetesClient client, String namespace, int expected) {
     all = new CountDownLatch(expected);
-    watch = client.pods().inNamespace(namespace).watch(new Watcher<>() {
+    informer = client.pods().inNamespace(namespace).runnableInformer(0);
+    informer.addEventHandler(new ResourceEventHandler<>() {
       @Override
-      public void eventReceived(Action action, Pod pod) {
-        String node = pod.getSpec() == null ? null : pod.getSpec().getNodeName();
-        if (node != null && !node.isEmpty()
-            && boundAt.putIfAbsent(pod.getMetadata().getName(), System.nanoTime()) == null) {
-          bound.incrementAndGet();
-          all.countDown();
-        }
+      public void onAdd(Pod pod) {
+        note(pod);
       }
 
       @Override
-      public void onClose(WatcherException cause) {
-        failure = "the pod watch closed: " + cause.getMessage();
-        while (all.getCount() > 0) {
-          all.countDown();
-        }
+      public void onUpdate(Pod old, Pod pod) {
+        note(pod);
+      }
+
+      @Override
+      public void onDelete(Pod pod, boolean deletedFinalStateUnknown) {
       }
     });
+    informer.start().toCompletableFuture().join();
+  }
+
+  private void note(Pod pod) {
+    String node = pod.getSpec() == null ? null : pod.getSpec().getNodeName();
+    if (node != null && !node.isEmpty() && boundAt.putIfAbsent(pod.getMetadata().getName(), System.nanoTime()) == null) {
+      bound.incrementAndGet();
+      all.countDown();
+    }
   }
 
   /** How many pods have been seen bound so far. */
@@ -56,15 +63,14 @@ final class BindingClock implements AutoCloseable {
 
   /** Waits until every expected pod is bound; false on timeout. */
   boolean await(long timeout, TimeUnit unit) throws InterruptedException {
-    boolean done = all.await(timeout, unit);
-    if (failure != null) {
-      throw new IllegalStateException(failure);
+    if (!informer.isRunning()) {
+      throw new IllegalStateException("the pod informer stopped");
     }
-    return done;
+    return all.await(timeout, unit);
   }
 
   @Override
   public void close() {
-    watch.close();
+    informer.close();
   }
 }

@@ -14,11 +14,14 @@ import java.util.function.Consumer;
 
 /**
  * Runs one {@link SchedulingShape} on a fresh in-process control plane: creates the nodes, starts the
- * scheduler, creates and waits for the initial pods, then creates the measured pods with
- * {@value #CLIENTS} concurrent clients while a watch notes when each is bound.
+ * scheduler, creates and waits for the initial pods, then creates the measured pods from pre-encoded
+ * bodies with {@value #IN_FLIGHT} requests in flight over {@value #CONNECTIONS} connections
+ * ({@link FastCreates}) while an informer notes when each is bound.
  */
 final class ShapeRun {
   static final int CLIENTS = 32;
+  static final int CONNECTIONS = 4;
+  static final int IN_FLIGHT = 64;
 
   private final SchedulingShape shape;
   private final boolean backlog;
@@ -66,11 +69,25 @@ final class ShapeRun {
       }
       long setupMillis = (System.nanoTime() - setupStart) / 1_000_000;
       progress.accept(shape.name() + ": " + shape.measuredCount() + " measured pods");
-      return backlog ? measureDrain(plane, client, setupMillis) : measure(client, setupMillis);
+      List<KubernetesClient> connections = new ArrayList<>();
+      try {
+        for (int c = 0; c < CONNECTIONS; c++) {
+          connections.add(plane.newClient());
+        }
+        FastCreates creates = new FastCreates(connections, IN_FLIGHT);
+        List<byte[]> bodies = FastCreates.encode(client, shape.measuredCount(), shape.measuredPods());
+        return backlog ? measureDrain(plane, client, creates, bodies, setupMillis)
+            : measure(client, creates, bodies, setupMillis);
+      } finally {
+        connections.forEach(KubernetesClient::close);
+      }
     }
   }
 
-  private ShapeResult measure(KubernetesClient client, long setupMillis) throws Exception {
+  private static final String MEASURED_PODS = "api/v1/namespaces/sched-1/pods";
+
+  private ShapeResult measure(KubernetesClient client, FastCreates creates, List<byte[]> bodies, long setupMillis)
+      throws Exception {
     int n = shape.measuredCount();
     long[] createdAt = new long[n];
     long[] createdDone = new long[n];
@@ -78,11 +95,7 @@ final class ShapeRun {
       long start = System.nanoTime();
       List<Integer> perSecond = new ArrayList<>();
       Thread sampler = Thread.ofVirtual().start(() -> sampleEverySecond(clock, perSecond));
-      ParallelCreates.run(n, CLIENTS, i -> {
-        createdAt[i] = System.nanoTime();
-        client.pods().inNamespace("sched-1").resource(shape.measuredPods().apply(i)).create();
-        createdDone[i] = System.nanoTime();
-      });
+      creates.run(MEASURED_PODS, bodies, createdAt, createdDone);
       long createsEnd = Arrays.stream(createdDone).max().orElse(start);
       awaitBound(clock, n, "measured");
       sampler.interrupt();
@@ -103,13 +116,12 @@ final class ShapeRun {
     }
   }
 
-  private ShapeResult measureDrain(InProcessControlPlane plane, KubernetesClient client, long setupMillis)
-      throws Exception {
+  private ShapeResult measureDrain(InProcessControlPlane plane, KubernetesClient client, FastCreates creates,
+      List<byte[]> bodies, long setupMillis) throws Exception {
     int n = shape.measuredCount();
     plane.stopScheduler();
     long createStart = System.nanoTime();
-    ParallelCreates.run(n, CLIENTS,
-        i -> client.pods().inNamespace("sched-1").resource(shape.measuredPods().apply(i)).create());
+    creates.run(MEASURED_PODS, bodies, new long[n], new long[n]);
     double createSeconds = (System.nanoTime() - createStart) / 1e9;
     try (BindingClock clock = new BindingClock(client, "sched-1", n)) {
       List<Integer> perSecond = new ArrayList<>();
