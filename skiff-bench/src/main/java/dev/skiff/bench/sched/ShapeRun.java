@@ -2,6 +2,7 @@ package dev.skiff.bench.sched;
 
 import dev.skiff.bench.Latency;
 import dev.skiff.bench.LatencyRecorder;
+import dev.skiff.bench.PodMilestones;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.scheduling.v1.PriorityClassBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -9,7 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 import java.util.function.Consumer;
 
 /**
@@ -61,7 +62,7 @@ final class ShapeRun {
       plane.startScheduler();
       if (shape.initCount() > 0) {
         progress.accept(shape.name() + ": " + shape.initCount() + " initial pods");
-        try (BindingClock init = new BindingClock(client, "sched-0", shape.initCount())) {
+        try (PodMilestones init = new PodMilestones(client, "sched-0", shape.initCount(), PodMilestones.BOUND)) {
           ParallelCreates.run(shape.initCount(), CLIENTS,
               i -> client.pods().inNamespace("sched-0").resource(shape.initPods().apply(i)).create());
           awaitBound(init, shape.initCount(), "initial");
@@ -91,7 +92,7 @@ final class ShapeRun {
     int n = shape.measuredCount();
     long[] createdAt = new long[n];
     long[] createdDone = new long[n];
-    try (BindingClock clock = new BindingClock(client, "sched-1", n)) {
+    try (PodMilestones clock = new PodMilestones(client, "sched-1", n, PodMilestones.BOUND)) {
       long start = System.nanoTime();
       List<Integer> perSecond = new ArrayList<>();
       Thread sampler = Thread.ofVirtual().start(() -> sampleEverySecond(clock, perSecond));
@@ -103,7 +104,7 @@ final class ShapeRun {
       LatencyRecorder latency = new LatencyRecorder(n);
       long lastBound = start;
       for (int i = 0; i < n; i++) {
-        long bound = clock.boundAt("pod-" + i);
+        long bound = clock.reachedAt("pod-" + i);
         latency.record(Math.max(0, bound - createdAt[i]));
         lastBound = Math.max(lastBound, bound);
       }
@@ -123,7 +124,7 @@ final class ShapeRun {
     long createStart = System.nanoTime();
     creates.run(MEASURED_PODS, bodies, new long[n], new long[n]);
     double createSeconds = (System.nanoTime() - createStart) / 1e9;
-    try (BindingClock clock = new BindingClock(client, "sched-1", n)) {
+    try (PodMilestones clock = new PodMilestones(client, "sched-1", n, PodMilestones.BOUND)) {
       List<Integer> perSecond = new ArrayList<>();
       long start = System.nanoTime();
       plane.startScheduler();
@@ -135,7 +136,7 @@ final class ShapeRun {
       long last = Long.MIN_VALUE;
       LatencyRecorder sinceStart = new LatencyRecorder(n);
       for (int i = 0; i < n; i++) {
-        long bound = clock.boundAt("pod-" + i);
+        long bound = clock.reachedAt("pod-" + i);
         first = Math.min(first, bound);
         last = Math.max(last, bound);
         sinceStart.record(Math.max(0, bound - start));
@@ -147,28 +148,28 @@ final class ShapeRun {
     }
   }
 
-  private void awaitBound(BindingClock clock, int expected, String which) throws InterruptedException {
+  private void awaitBound(PodMilestones clock, int expected, String which) throws InterruptedException {
     long limitSeconds = Math.max(180, expected / 20L);
-    while (!clock.await(10, TimeUnit.SECONDS)) {
-      progress.accept(String.format("%s: %d of %d %s pods bound", shape.name(), clock.bound(), expected, which));
+    while (!clock.await(Duration.ofSeconds(10))) {
+      progress.accept(String.format("%s: %d of %d %s pods bound", shape.name(), clock.reached(), expected, which));
       limitSeconds -= 10;
       if (limitSeconds <= 0) {
-        throw new IllegalStateException(shape.name() + ": only " + clock.bound() + " of " + expected + " "
+        throw new IllegalStateException(shape.name() + ": only " + clock.reached() + " of " + expected + " "
             + which + " pods were bound in time");
       }
     }
   }
 
   /** Counts the pods bound in each whole second until interrupted (upstream's throughput samples). */
-  private static void sampleEverySecond(BindingClock clock, List<Integer> perSecond) {
-    int last = clock.bound();
+  private static void sampleEverySecond(PodMilestones clock, List<Integer> perSecond) {
+    int last = clock.reached();
     while (true) {
       try {
         Thread.sleep(1000);
       } catch (InterruptedException e) {
         return;
       }
-      int now = clock.bound();
+      int now = clock.reached();
       synchronized (perSecond) {
         perSecond.add(now - last);
       }
