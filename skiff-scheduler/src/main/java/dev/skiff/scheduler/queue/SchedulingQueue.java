@@ -108,13 +108,10 @@ public final class SchedulingQueue {
             PodInfo info = PodInfo.of(pod);
             String key = info.key();
             QueuedPodInfo q;
-            if ((q = activeByKey.get(key)) != null) {
-                removeActive(key);
-                pushActive(q.withPod(info));
-            } else if ((q = backoffByKey.remove(key)) != null) {
-                backoff.remove(q);
-                pushBackoff(q.withPod(info));
-            } else if ((q = unschedulable.remove(key)) != null) {
+            if (replaceWaiting(info)) {
+                return;
+            }
+            if ((q = unschedulable.remove(key)) != null) {
                 QueuedPodInfo updated = q.withPod(info);
                 if (isGated(pod)) {
                     unschedulable.put(key, updated.rejectedBy(Set.of(SCHEDULING_GATES)));
@@ -123,8 +120,6 @@ public final class SchedulingQueue {
                 } else {
                     requeue(updated);
                 }
-            } else if ((q = inFlight.get(key)) != null) {
-                inFlight.put(key, q.withPod(info));
             } else {
                 add(pod);
             }
@@ -144,18 +139,9 @@ public final class SchedulingQueue {
         lock.lock();
         try {
             PodInfo info = PodInfo.of(pod);
-            String key = info.key();
             QueuedPodInfo q;
-            if ((q = activeByKey.get(key)) != null) {
-                removeActive(key);
-                pushActive(q.withPod(info));
-            } else if ((q = backoffByKey.remove(key)) != null) {
-                backoff.remove(q);
-                pushBackoff(q.withPod(info));
-            } else if ((q = unschedulable.get(key)) != null) {
-                unschedulable.put(key, q.withPod(info));
-            } else if ((q = inFlight.get(key)) != null) {
-                inFlight.put(key, q.withPod(info));
+            if (!replaceWaiting(info) && (q = unschedulable.get(info.key())) != null) {
+                unschedulable.put(info.key(), q.withPod(info));
             }
         } finally {
             lock.unlock();
@@ -347,6 +333,24 @@ public final class SchedulingQueue {
     }
 
     // ---- internals (lock held) ----------------------------------------------------------------
+
+    /** Swaps in the newer object of a pod in activeQ, backoffQ or in flight, keeping its place; false if none. */
+    private boolean replaceWaiting(PodInfo info) {
+        String key = info.key();
+        QueuedPodInfo q;
+        if ((q = activeByKey.get(key)) != null) {
+            removeActive(key);
+            pushActive(q.withPod(info));
+        } else if ((q = backoffByKey.remove(key)) != null) {
+            backoff.remove(q);
+            pushBackoff(q.withPod(info));
+        } else if ((q = inFlight.get(key)) != null) {
+            inFlight.put(key, q.withPod(info));
+        } else {
+            return false;
+        }
+        return true;
+    }
 
     private Instant backoffExpiry(QueuedPodInfo q) {
         return q.timestamp().plus(options.backoffFor(Math.max(1, q.attempts())));
