@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -49,45 +50,57 @@ public final class DensityBenchmark {
         Duration.ofSeconds(120));
         KubernetesClient client = new KubernetesClientBuilder()
             .withConfig(Config.fromKubeconfig(Files.readString(server.kubeconfig()))).build()) {
-      awaitNodes(client, nodes);
-      long cpuBefore = cpuMillis(server.pid());
-      long rssBefore = SkiffServerProcess.rssKiB(server.pid());
-      client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata()
-          .build()).create();
-      int total = deployments * replicas;
-      try (PodMilestones running = new PodMilestones(client, NAMESPACE, total, PodMilestones.RUNNING)) {
-        long start = System.nanoTime();
-        for (int d = 0; d < deployments; d++) {
-          client.apps().deployments().inNamespace(NAMESPACE).resource(deployment(d, replicas)).create();
-        }
-        long created = System.nanoTime();
-        progress(deployments + " Deployments of " + replicas + " created in " + (created - start) / 1_000_000 + " ms");
-        long limit = System.nanoTime() + Duration.ofMinutes(20).toNanos();
-        while (!running.await(Duration.ofSeconds(10))) {
-          progress(running.reached() + " of " + total + " pods Running");
-          if (System.nanoTime() > limit) {
-            throw new IllegalStateException("only " + running.reached() + " of " + total + " pods Running in 20 min");
-          }
-        }
-        double seconds = (running.times().stream().mapToLong(Long::longValue).max().orElse(start) - start) / 1e9;
-        LatencyRecorder sinceStart = new LatencyRecorder(total);
-        running.times().forEach(t -> sinceStart.record(t - start));
-        Latency l = Latency.of(sinceStart);
-        long rss = SkiffServerProcess.rssKiB(server.pid());
-        long cpu = cpuMillis(server.pid()) - cpuBefore;
-        System.out.printf("%n## Density run, %s%n%n", Instant.now());
-        System.out.printf(Locale.ROOT, "Machine: %d cores, load average %.1f at start and %.1f at end; "
-            + "skiff server --disable-agent --simulated-nodes %d (-Xmx2g)%n%n",
-            Runtime.getRuntime().availableProcessors(), load, loadAverage(), nodes);
-        System.out.println("| nodes | Deployments x replicas | all Running after | pods/s | Running p50 / p99 "
-            + "(since first create) | server RSS before / after | server CPU during the run |");
-        System.out.println("|---|---|---|---|---|---|---|");
-        System.out.printf(Locale.ROOT, "| %d | %d x %d = %,d | **%.1f s** | %.0f | %.1f / %.1f s | %d / %d MiB | %.1f s |%n",
-            nodes, deployments, replicas, total, seconds, total / seconds, l.p50Millis() / 1000,
-            l.p99Millis() / 1000, rssBefore / 1024, rss / 1024, cpu / 1000.0);
+      try {
+        run(server, client, nodes, deployments, replicas, load);
+      } catch (RuntimeException e) {
+        String log = server.log();
+        System.err.println("[density] server log (end):\n" + log.substring(Math.max(0, log.length() - 6000)));
+        throw e;
       }
     } finally {
       deleteTree(root);
+    }
+  }
+
+  private static void run(SkiffServerProcess server, KubernetesClient client, int nodes, int deployments,
+      int replicas, double load) throws InterruptedException {
+    awaitNodes(client, nodes);
+    long cpuBefore = cpuMillis(server.pid());
+    long rssBefore = SkiffServerProcess.rssKiB(server.pid());
+    createRetrying(() -> client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NAMESPACE)
+        .endMetadata().build()).create());
+    int total = deployments * replicas;
+    try (PodMilestones running = new PodMilestones(client, NAMESPACE, total, PodMilestones.RUNNING)) {
+      long start = System.nanoTime();
+      for (int d = 0; d < deployments; d++) {
+        Deployment deployment = deployment(d, replicas);
+        createRetrying(() -> client.apps().deployments().inNamespace(NAMESPACE).resource(deployment).create());
+      }
+      long created = System.nanoTime();
+      progress(deployments + " Deployments of " + replicas + " created in " + (created - start) / 1_000_000 + " ms");
+      long limit = System.nanoTime() + Duration.ofMinutes(20).toNanos();
+      while (!running.await(Duration.ofSeconds(10))) {
+        progress(running.reached() + " of " + total + " pods Running");
+        if (System.nanoTime() > limit) {
+          throw new IllegalStateException("only " + running.reached() + " of " + total + " pods Running in 20 min");
+        }
+      }
+      double seconds = (running.times().stream().mapToLong(Long::longValue).max().orElse(start) - start) / 1e9;
+      LatencyRecorder sinceStart = new LatencyRecorder(total);
+      running.times().forEach(t -> sinceStart.record(t - start));
+      Latency l = Latency.of(sinceStart);
+      long rss = SkiffServerProcess.rssKiB(server.pid());
+      long cpu = cpuMillis(server.pid()) - cpuBefore;
+      System.out.printf("%n## Density run, %s%n%n", Instant.now());
+      System.out.printf(Locale.ROOT, "Machine: %d cores, load average %.1f at start and %.1f at end; "
+          + "skiff server --disable-agent --simulated-nodes %d (-Xmx2g)%n%n",
+          Runtime.getRuntime().availableProcessors(), load, loadAverage(), nodes);
+      System.out.println("| nodes | Deployments x replicas | all Running after | pods/s | Running p50 / p99 "
+          + "(since first create) | server RSS before / after | server CPU during the run |");
+      System.out.println("|---|---|---|---|---|---|---|");
+      System.out.printf(Locale.ROOT, "| %d | %d x %d = %,d | **%.1f s** | %.0f | %.1f / %.1f s | %d / %d MiB | %.1f s |%n",
+          nodes, deployments, replicas, total, seconds, total / seconds, l.p50Millis() / 1000,
+          l.p99Millis() / 1000, rssBefore / 1024, rss / 1024, cpu / 1000.0);
     }
   }
 
@@ -102,13 +115,42 @@ public final class DensityBenchmark {
         .endResources().endContainer().endSpec().endTemplate().endSpec().build();
   }
 
+  /**
+   * Runs a create, again when the connection broke under it (the JDK client may hand a request to an
+   * HTTP/2 connection the loaded server has just closed); a 409 on a retry means the first try landed.
+   */
+  private static void createRetrying(Runnable create) throws InterruptedException {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        create.run();
+        return;
+      } catch (KubernetesClientException e) {
+        if (attempt > 1 && e.getCode() == 409) {
+          return;
+        }
+        if (e.getCode() > 0 || attempt == 5) {
+          throw e;
+        }
+        progress("create failed (" + e.getMessage() + "); retrying");
+        Thread.sleep(500L * attempt);
+      }
+    }
+  }
+
   private static void awaitNodes(KubernetesClient client, int nodes) throws InterruptedException {
     long limit = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-    while (readyNodes(client) < nodes) {
+    long ready = 0;
+    while (ready < nodes) {
       if (System.nanoTime() > limit) {
-        throw new IllegalStateException("only " + readyNodes(client) + " of " + nodes + " nodes Ready in 120 s");
+        throw new IllegalStateException("only " + ready + " of " + nodes + " nodes Ready in 120 s");
       }
       Thread.sleep(200);
+      try {
+        ready = readyNodes(client);
+      } catch (KubernetesClientException e) {
+        // a loaded server may drop a connection while it starts its components: ask again
+        progress("listing nodes failed (" + e.getMessage() + "); retrying");
+      }
     }
     progress(nodes + " nodes Ready");
   }

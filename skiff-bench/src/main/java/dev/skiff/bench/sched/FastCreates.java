@@ -59,9 +59,9 @@ final class FastCreates {
           HttpRequest request = http.newHttpRequestBuilder().uri(url).post("application/json", bodies.get(i)).build();
           startedAt[i] = System.nanoTime();
           try {
-            HttpResponse<byte[]> response = http.sendAsync(request, byte[].class).get();
+            HttpResponse<byte[]> response = send(http, request);
             doneAt[i] = System.nanoTime();
-            if (response.code() != 201) {
+            if (response.code() != 201 && response.code() != 409) {
               failure.compareAndSet(null, new IllegalStateException("create " + i + " answered " + response.code()
                   + ": " + new String(response.body(), StandardCharsets.UTF_8)));
             }
@@ -79,6 +79,23 @@ final class FastCreates {
     }
     if (failure.get() != null) {
       throw failure.get();
+    }
+  }
+
+  /**
+   * Sends, again when the connection broke under the request (the JDK client may pick an HTTP/2
+   * connection the loaded server has just closed); a 409 then means the first try landed.
+   */
+  private static HttpResponse<byte[]> send(HttpClient http, HttpRequest request)
+      throws ExecutionException, InterruptedException {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return http.sendAsync(request, byte[].class).get();
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof java.io.IOException) || attempt == 3) {
+          throw e;
+        }
+      }
     }
   }
 }
