@@ -81,6 +81,9 @@ public final class DensityBenchmark {
       long limit = System.nanoTime() + Duration.ofMinutes(20).toNanos();
       while (!running.await(Duration.ofSeconds(10))) {
         progress(running.reached() + " of " + total + " pods Running");
+        if (!ProcessHandle.of(server.pid()).map(ProcessHandle::isAlive).orElse(false)) {
+          throw new IllegalStateException("the skiff server exited during the run");
+        }
         if (System.nanoTime() > limit) {
           throw new IllegalStateException("only " + running.reached() + " of " + total + " pods Running in 20 min");
         }
