@@ -2,6 +2,7 @@ package dev.skiff.bench.sched;
 
 import dev.skiff.bench.Latency;
 import dev.skiff.bench.LatencyRecorder;
+import dev.skiff.bench.PodMilestones;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.scheduling.v1.PriorityClassBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -9,16 +10,19 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 import java.util.function.Consumer;
 
 /**
  * Runs one {@link SchedulingShape} on a fresh in-process control plane: creates the nodes, starts the
- * scheduler, creates and waits for the initial pods, then creates the measured pods with
- * {@value #CLIENTS} concurrent clients while a watch notes when each is bound.
+ * scheduler, creates and waits for the initial pods, then creates the measured pods from pre-encoded
+ * bodies with {@value #IN_FLIGHT} requests in flight over {@value #CONNECTIONS} connections
+ * ({@link FastCreates}) while an informer notes when each is bound.
  */
 final class ShapeRun {
   static final int CLIENTS = 32;
+  static final int CONNECTIONS = 4;
+  static final int IN_FLIGHT = 64;
 
   private final SchedulingShape shape;
   private final boolean backlog;
@@ -58,7 +62,7 @@ final class ShapeRun {
       plane.startScheduler();
       if (shape.initCount() > 0) {
         progress.accept(shape.name() + ": " + shape.initCount() + " initial pods");
-        try (BindingClock init = new BindingClock(client, "sched-0", shape.initCount())) {
+        try (PodMilestones init = new PodMilestones(client, "sched-0", shape.initCount(), PodMilestones.BOUND)) {
           ParallelCreates.run(shape.initCount(), CLIENTS,
               i -> client.pods().inNamespace("sched-0").resource(shape.initPods().apply(i)).create());
           awaitBound(init, shape.initCount(), "initial");
@@ -66,23 +70,33 @@ final class ShapeRun {
       }
       long setupMillis = (System.nanoTime() - setupStart) / 1_000_000;
       progress.accept(shape.name() + ": " + shape.measuredCount() + " measured pods");
-      return backlog ? measureDrain(plane, client, setupMillis) : measure(client, setupMillis);
+      List<KubernetesClient> connections = new ArrayList<>();
+      try {
+        for (int c = 0; c < CONNECTIONS; c++) {
+          connections.add(plane.newClient());
+        }
+        FastCreates creates = new FastCreates(connections, IN_FLIGHT);
+        List<byte[]> bodies = FastCreates.encode(client, shape.measuredCount(), shape.measuredPods());
+        return backlog ? measureDrain(plane, client, creates, bodies, setupMillis)
+            : measure(client, creates, bodies, setupMillis);
+      } finally {
+        connections.forEach(KubernetesClient::close);
+      }
     }
   }
 
-  private ShapeResult measure(KubernetesClient client, long setupMillis) throws Exception {
+  private static final String MEASURED_PODS = "api/v1/namespaces/sched-1/pods";
+
+  private ShapeResult measure(KubernetesClient client, FastCreates creates, List<byte[]> bodies, long setupMillis)
+      throws Exception {
     int n = shape.measuredCount();
     long[] createdAt = new long[n];
     long[] createdDone = new long[n];
-    try (BindingClock clock = new BindingClock(client, "sched-1", n)) {
+    try (PodMilestones clock = new PodMilestones(client, "sched-1", n, PodMilestones.BOUND)) {
       long start = System.nanoTime();
       List<Integer> perSecond = new ArrayList<>();
       Thread sampler = Thread.ofVirtual().start(() -> sampleEverySecond(clock, perSecond));
-      ParallelCreates.run(n, CLIENTS, i -> {
-        createdAt[i] = System.nanoTime();
-        client.pods().inNamespace("sched-1").resource(shape.measuredPods().apply(i)).create();
-        createdDone[i] = System.nanoTime();
-      });
+      creates.run(MEASURED_PODS, bodies, createdAt, createdDone);
       long createsEnd = Arrays.stream(createdDone).max().orElse(start);
       awaitBound(clock, n, "measured");
       sampler.interrupt();
@@ -90,7 +104,7 @@ final class ShapeRun {
       LatencyRecorder latency = new LatencyRecorder(n);
       long lastBound = start;
       for (int i = 0; i < n; i++) {
-        long bound = clock.boundAt("pod-" + i);
+        long bound = clock.reachedAt("pod-" + i);
         latency.record(Math.max(0, bound - createdAt[i]));
         lastBound = Math.max(lastBound, bound);
       }
@@ -103,15 +117,14 @@ final class ShapeRun {
     }
   }
 
-  private ShapeResult measureDrain(InProcessControlPlane plane, KubernetesClient client, long setupMillis)
-      throws Exception {
+  private ShapeResult measureDrain(InProcessControlPlane plane, KubernetesClient client, FastCreates creates,
+      List<byte[]> bodies, long setupMillis) throws Exception {
     int n = shape.measuredCount();
     plane.stopScheduler();
     long createStart = System.nanoTime();
-    ParallelCreates.run(n, CLIENTS,
-        i -> client.pods().inNamespace("sched-1").resource(shape.measuredPods().apply(i)).create());
+    creates.run(MEASURED_PODS, bodies, new long[n], new long[n]);
     double createSeconds = (System.nanoTime() - createStart) / 1e9;
-    try (BindingClock clock = new BindingClock(client, "sched-1", n)) {
+    try (PodMilestones clock = new PodMilestones(client, "sched-1", n, PodMilestones.BOUND)) {
       List<Integer> perSecond = new ArrayList<>();
       long start = System.nanoTime();
       plane.startScheduler();
@@ -123,7 +136,7 @@ final class ShapeRun {
       long last = Long.MIN_VALUE;
       LatencyRecorder sinceStart = new LatencyRecorder(n);
       for (int i = 0; i < n; i++) {
-        long bound = clock.boundAt("pod-" + i);
+        long bound = clock.reachedAt("pod-" + i);
         first = Math.min(first, bound);
         last = Math.max(last, bound);
         sinceStart.record(Math.max(0, bound - start));
@@ -135,28 +148,28 @@ final class ShapeRun {
     }
   }
 
-  private void awaitBound(BindingClock clock, int expected, String which) throws InterruptedException {
+  private void awaitBound(PodMilestones clock, int expected, String which) throws InterruptedException {
     long limitSeconds = Math.max(180, expected / 20L);
-    while (!clock.await(10, TimeUnit.SECONDS)) {
-      progress.accept(String.format("%s: %d of %d %s pods bound", shape.name(), clock.bound(), expected, which));
+    while (!clock.await(Duration.ofSeconds(10))) {
+      progress.accept(String.format("%s: %d of %d %s pods bound", shape.name(), clock.reached(), expected, which));
       limitSeconds -= 10;
       if (limitSeconds <= 0) {
-        throw new IllegalStateException(shape.name() + ": only " + clock.bound() + " of " + expected + " "
+        throw new IllegalStateException(shape.name() + ": only " + clock.reached() + " of " + expected + " "
             + which + " pods were bound in time");
       }
     }
   }
 
   /** Counts the pods bound in each whole second until interrupted (upstream's throughput samples). */
-  private static void sampleEverySecond(BindingClock clock, List<Integer> perSecond) {
-    int last = clock.bound();
+  private static void sampleEverySecond(PodMilestones clock, List<Integer> perSecond) {
+    int last = clock.reached();
     while (true) {
       try {
         Thread.sleep(1000);
       } catch (InterruptedException e) {
         return;
       }
-      int now = clock.bound();
+      int now = clock.reached();
       synchronized (perSecond) {
         perSecond.add(now - last);
       }

@@ -108,13 +108,10 @@ public final class SchedulingQueue {
             PodInfo info = PodInfo.of(pod);
             String key = info.key();
             QueuedPodInfo q;
-            if ((q = activeByKey.get(key)) != null) {
-                removeActive(key);
-                pushActive(q.withPod(info));
-            } else if ((q = backoffByKey.remove(key)) != null) {
-                backoff.remove(q);
-                pushBackoff(q.withPod(info));
-            } else if ((q = unschedulable.remove(key)) != null) {
+            if (replaceWaiting(info)) {
+                return;
+            }
+            if ((q = unschedulable.remove(key)) != null) {
                 QueuedPodInfo updated = q.withPod(info);
                 if (isGated(pod)) {
                     unschedulable.put(key, updated.rejectedBy(Set.of(SCHEDULING_GATES)));
@@ -123,10 +120,28 @@ public final class SchedulingQueue {
                 } else {
                     requeue(updated);
                 }
-            } else if ((q = inFlight.get(key)) != null) {
-                inFlight.put(key, q.withPod(info));
             } else {
                 add(pod);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The pending pod changed in a way that is no reason to retry it (its status, as the scheduler's
+     * own {@code nominatedNodeName} write): the queue keeps the newer object where the pod waits,
+     * without moving it, as upstream's {@code Update} does for a pod that {@code isPodUpdated} calls
+     * unchanged. The next attempt then sees, for one, the node preemption nominated it to.
+     * A pod the queue does not hold is not added.
+     */
+    public void refresh(Pod pod) {
+        lock.lock();
+        try {
+            PodInfo info = PodInfo.of(pod);
+            QueuedPodInfo q;
+            if (!replaceWaiting(info) && (q = unschedulable.get(info.key())) != null) {
+                unschedulable.put(info.key(), q.withPod(info));
             }
         } finally {
             lock.unlock();
@@ -192,11 +207,12 @@ public final class SchedulingQueue {
     public void addUnschedulable(QueuedPodInfo failed, long podCycle) {
         lock.lock();
         try {
-            inFlight.remove(failed.key());
+            QueuedPodInfo latest = inFlight.remove(failed.key());
             if (contains(failed.key())) {
                 return; // re-added by an informer update meanwhile: that copy is newer
             }
-            QueuedPodInfo q = failed.withTimestamp(clock.instant());
+            // an update that arrived during the cycle (refresh) left the newer object in flight
+            QueuedPodInfo q = (latest == null ? failed : failed.withPod(latest.pod())).withTimestamp(clock.instant());
             if (q.unschedulablePlugins().isEmpty() || moveRequestCycle >= podCycle) {
                 pushBackoff(q);
             } else {
@@ -317,6 +333,24 @@ public final class SchedulingQueue {
     }
 
     // ---- internals (lock held) ----------------------------------------------------------------
+
+    /** Swaps in the newer object of a pod in activeQ, backoffQ or in flight, keeping its place; false if none. */
+    private boolean replaceWaiting(PodInfo info) {
+        String key = info.key();
+        QueuedPodInfo q;
+        if ((q = activeByKey.get(key)) != null) {
+            removeActive(key);
+            pushActive(q.withPod(info));
+        } else if ((q = backoffByKey.remove(key)) != null) {
+            backoff.remove(q);
+            pushBackoff(q.withPod(info));
+        } else if ((q = inFlight.get(key)) != null) {
+            inFlight.put(key, q.withPod(info));
+        } else {
+            return false;
+        }
+        return true;
+    }
 
     private Instant backoffExpiry(QueuedPodInfo q) {
         return q.timestamp().plus(options.backoffFor(Math.max(1, q.attempts())));

@@ -67,6 +67,8 @@ final class PodEventHandler implements ResourceEventHandler<Pod> {
                 queue.delete(PodInfo.keyOf(pod));
             } else if (specOrMetadataChanged(old, pod)) {
                 queue.update(pod);
+            } else {
+                queue.refresh(pod);
             }
         }
     }

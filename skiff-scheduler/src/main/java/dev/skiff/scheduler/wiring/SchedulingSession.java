@@ -28,8 +28,9 @@ import java.util.Random;
 
 /**
  * One leadership term of the scheduler: fresh cache, queue and framework, the informers that feed
- * them, and the {@link SchedulingLoop}, started only once every informer has synced (so the first
- * cycle sees every node and every bound pod). Built fresh for each term because a former leader's
+ * them, and the {@link SchedulingLoop}, started only once every informer has synced and the node and
+ * pod handlers have been told of every object listed ({@link SyncedHandler}), so the first cycle sees
+ * every node and every bound pod. Built fresh for each term because a former leader's
  * memory (assumed pods, nominations) cannot be trusted after another scheduler acted.
  *
  * <p>Informers: nodes; pods (all, split by {@link PodEventHandler}); namespaces, services and
@@ -44,6 +45,8 @@ final class SchedulingSession implements AutoCloseable {
     private static final int MAX_BINDINGS_IN_FLIGHT = 64;
 
     private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
+    /** The handlers that feed the cache and queue: scheduling waits until they have seen the first lists. */
+    private final List<SyncedHandler<?>> handlers = new ArrayList<>();
     private final SchedulerConfig config;
     private final AsyncBinder binder;
     private final ApiSchedulingEvents events;
@@ -74,8 +77,8 @@ final class SchedulingSession implements AutoCloseable {
         Scheduler scheduler = new Scheduler(framework, cache, queue, events);
 
         SharedIndexInformer<Node> nodes = client.nodes().runnableInformer(RESYNC_MILLIS);
-        nodes.addEventHandler(new NodeEventHandler(cache, queue));
-        pods.addEventHandler(new PodEventHandler(cache, queue, schedulerName));
+        handlers.add(SyncedHandler.register(nodes, new NodeEventHandler(cache, queue)));
+        handlers.add(SyncedHandler.register(pods, new PodEventHandler(cache, queue, schedulerName)));
         informers.addAll(List.of(namespaces, services, replicaSets, nodes, pods));
         // nodes first, so that bound pods land on known nodes; order is not needed for correctness
         for (SharedIndexInformer<?> i : informers) {
@@ -106,7 +109,10 @@ final class SchedulingSession implements AutoCloseable {
 
     private void startAfterSync(Scheduler scheduler) {
         try {
-            while (!closed && !informers.stream().allMatch(SharedIndexInformer::hasSynced)) {
+            // upstream's WaitForCacheSync and then WaitForHandlersSync: the stores hold the first
+            // lists before the handlers have been told of them, and the first cycle needs every node
+            while (!closed && !(informers.stream().allMatch(SharedIndexInformer::hasSynced)
+                    && handlers.stream().allMatch(SyncedHandler::hasSynced))) {
                 Thread.sleep(Duration.ofMillis(50));
             }
         } catch (InterruptedException e) {

@@ -3,6 +3,7 @@ package dev.skiff.scheduler.framework;
 import dev.skiff.scheduler.plugins.InTreeRegistry;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 
@@ -11,9 +12,10 @@ public final class TestFrameworks {
 
     /** Records evictions and bindings instead of writing them. */
     public static final class Recorder implements PodBinder, PodEvictor {
-        public final List<String> evicted = new ArrayList<>();
-        public final List<String> bound = new ArrayList<>();
-        public final List<String> clearedNominations = new ArrayList<>();
+        // synchronized: preemption evicts its victims from parallel threads
+        public final List<String> evicted = Collections.synchronizedList(new ArrayList<>());
+        public final List<String> bound = Collections.synchronizedList(new ArrayList<>());
+        public final List<String> clearedNominations = Collections.synchronizedList(new ArrayList<>());
 
         @Override
         public void bind(PodInfo pod, String nodeName) {

@@ -4,6 +4,8 @@ import dev.skiff.scheduler.framework.ClusterEvent;
 import dev.skiff.scheduler.framework.PodInfo;
 import dev.skiff.scheduler.plugins.noderesources.NodeResourcesFit;
 import dev.skiff.scheduler.plugins.nodeaffinity.NodeAffinity;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -143,6 +145,44 @@ class SchedulingQueueTest {
         q.update(pod("p").label("changed", "yes").build());
         assertThat(q.where("default/p")).isEqualTo(ACTIVE);
         assertThat(pop().pod().labels()).containsEntry("changed", "yes");
+    }
+
+    @Test
+    void aStatusRefreshKeepsAParkedPodParkedWithTheNewerObject() throws InterruptedException {
+        q.add(pod("p").build());
+        failWith("default/p", Set.of(NodeResourcesFit.NAME));
+        q.refresh(nominated(pod("p").build(), "n7"));
+        assertThat(q.where("default/p")).isEqualTo(UNSCHEDULABLE);
+        q.onClusterEvent(ClusterEvent.ASSIGNED_POD_DELETE);
+        clock.advance(Duration.ofSeconds(2));
+        q.flushBackoffCompleted();
+        assertThat(pop().pod().pod().getStatus().getNominatedNodeName()).isEqualTo("n7");
+    }
+
+    @Test
+    void aStatusRefreshDuringTheCycleIsKeptWhenThePodFails() throws InterruptedException {
+        q.add(pod("p").build());
+        QueuedPodInfo popped = pop();
+        q.refresh(nominated(pod("p").build(), "n3")); // the scheduler's own nominatedNodeName write
+        q.addUnschedulable(popped.rejectedBy(Set.of(NodeResourcesFit.NAME)), q.schedulingCycle());
+        assertThat(q.where("default/p")).isEqualTo(UNSCHEDULABLE);
+        q.onClusterEvent(ClusterEvent.ASSIGNED_POD_DELETE);
+        clock.advance(Duration.ofSeconds(2));
+        q.flushBackoffCompleted();
+        QueuedPodInfo again = pop();
+        assertThat(again.pod().pod().getStatus().getNominatedNodeName()).isEqualTo("n3");
+        assertThat(again.attempts()).isEqualTo(2);
+    }
+
+    @Test
+    void refreshDoesNotAddAPodTheQueueDoesNotHold() {
+        q.refresh(pod("stranger").build());
+        assertThat(q.where("default/stranger")).isEqualTo(SchedulingQueue.Where.ABSENT);
+        assertThat(q.size()).isZero();
+    }
+
+    private static Pod nominated(Pod p, String node) {
+        return new PodBuilder(p).editOrNewStatus().withNominatedNodeName(node).endStatus().build();
     }
 
     @Test

@@ -79,4 +79,15 @@ class PodEventHandlerTest {
         handler.onDelete(bound, false);
         assertThat(cache.contains("default/b")).isFalse();
     }
+
+    @Test
+    void aStatusOnlyUpdateRefreshesTheQueuedPodWithoutRequeueingIt() throws InterruptedException {
+        Pod p = pod("p").build();
+        handler.onAdd(p);
+        Pod nominated = new PodBuilder(p).editOrNewStatus().withNominatedNodeName("n1").endStatus().build();
+        handler.onUpdate(p, nominated);
+        assertThat(queue.size()).isEqualTo(1);
+        assertThat(queue.pop(java.time.Duration.ZERO).orElseThrow().pod().pod().getStatus().getNominatedNodeName())
+                .isEqualTo("n1");
+    }
 }

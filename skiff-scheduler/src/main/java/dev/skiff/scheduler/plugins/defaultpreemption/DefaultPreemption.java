@@ -20,6 +20,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Preemption (PostFilter): when the pod fits nowhere, find a node where evicting lower-priority pods
@@ -78,9 +79,7 @@ public final class DefaultPreemption implements PostFilterPlugin {
         }
         Candidate best = pick(candidates);
         try {
-            for (PodInfo victim : best.victims()) {
-                handle.evictor().evict(victim, pod);
-            }
+            evictAll(best.victims(), pod);
             // lower-priority pods nominated to this node lose their claim: the room is now ours
             for (PodInfo nominated : handle.nominator().nominatedPodsForNode(best.nodeName())) {
                 if (nominated.priority() < pod.priority()) {
@@ -93,6 +92,35 @@ public final class DefaultPreemption implements PostFilterPlugin {
             return new Outcome(null, new Status.Error("preemption: " + e.getMessage(), e));
         }
         return new Outcome(new PostFilterResult(best.nodeName(), best.victims()), Status.SUCCESS);
+    }
+
+    /**
+     * Evicts the victims at once, one virtual thread each, and waits for all, as upstream's
+     * {@code prepareCandidate} (which deletes in parallel): the scheduling cycle then costs one
+     * eviction's latency, not one per victim. The first failure is thrown after all have finished.
+     */
+    private void evictAll(List<PodInfo> victims, PodInfo preemptor) throws Exception {
+        if (victims.size() == 1) {
+            handle.evictor().evict(victims.getFirst(), preemptor);
+            return;
+        }
+        List<Thread> threads = new ArrayList<>(victims.size());
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        for (PodInfo victim : victims) {
+            threads.add(Thread.ofVirtual().name("preempt-" + victim.key()).start(() -> {
+                try {
+                    handle.evictor().evict(victim, preemptor);
+                } catch (Exception e) {
+                    failure.compareAndSet(null, e);
+                }
+            }));
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        if (failure.get() != null) {
+            throw failure.get();
+        }
     }
 
     /** Upstream's {@code PodEligibleToPreemptOthers}; null when eligible. */

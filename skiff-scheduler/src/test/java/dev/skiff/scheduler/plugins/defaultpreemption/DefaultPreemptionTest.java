@@ -21,7 +21,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import dev.skiff.scheduler.framework.PodEvictor;
+import dev.skiff.scheduler.plugins.InTreeRegistry;
+
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -170,5 +178,70 @@ class DefaultPreemptionTest {
         assertThat(DefaultPreemption.pick(List.of(a, b)).nodeName()).isEqualTo("b");
         assertThat(DefaultPreemption.numCandidates(50)).isEqualTo(50);
         assertThat(DefaultPreemption.numCandidates(5000)).isEqualTo(500);
+    }
+
+    @Test
+    void evictsAllVictimsConcurrentlyAndWaitsForThem() {
+        // each eviction waits until all three have started: run one after another they would never finish
+        CountDownLatch started = new CountDownLatch(3);
+        List<String> evicted = Collections.synchronizedList(new ArrayList<>());
+        TestFrameworks.Recorder binder = new TestFrameworks.Recorder();
+        PodEvictor evictor = new PodEvictor() {
+            @Override
+            public void evict(PodInfo victim, PodInfo preemptor) throws Exception {
+                started.countDown();
+                if (!started.await(20, TimeUnit.SECONDS)) {
+                    throw new IllegalStateException("victims were evicted one at a time");
+                }
+                evicted.add(victim.key());
+            }
+
+            @Override
+            public void clearNominatedNodeName(PodInfo pod) {
+            }
+        };
+        Framework fw = new Framework(InTreeRegistry.defaultProfile(), InTreeRegistry.factories(new Random(1)),
+                new Framework.Options(new Random(1), PodNominator.NONE, binder, evictor, ClusterLister.EMPTY));
+        Snapshot snap = Snapshot.of(ClusterLister.EMPTY,
+                List.of(node("n1").allocatable("cpu", "3").info(cpu("a", "1", 1), cpu("b", "1", 1), cpu("c", "1", 1))));
+        CycleState state = new CycleState();
+        PodInfo p = cpu("p", "3", 100).info();
+        ScheduleAttempt.NoFit nf = (ScheduleAttempt.NoFit) fw.schedulePod(state, p, snap);
+
+        PostFilterPlugin.Outcome o = fw.runPostFilterPlugins(state, p, snap, nf.diagnosis());
+
+        assertThat(o.status()).isEqualTo(Status.SUCCESS);
+        assertThat(evicted).containsExactlyInAnyOrder("default/a", "default/b", "default/c");
+    }
+
+    @Test
+    void aFailedEvictionFailsThePreemptionAfterTheOthersFinish() {
+        List<String> evicted = Collections.synchronizedList(new ArrayList<>());
+        PodEvictor evictor = new PodEvictor() {
+            @Override
+            public void evict(PodInfo victim, PodInfo preemptor) {
+                if (victim.key().equals("default/b")) {
+                    throw new IllegalStateException("the API refused");
+                }
+                evicted.add(victim.key());
+            }
+
+            @Override
+            public void clearNominatedNodeName(PodInfo pod) {
+            }
+        };
+        Framework fw = new Framework(InTreeRegistry.defaultProfile(), InTreeRegistry.factories(new Random(1)),
+                new Framework.Options(new Random(1), PodNominator.NONE, new TestFrameworks.Recorder(), evictor, ClusterLister.EMPTY));
+        Snapshot snap = Snapshot.of(ClusterLister.EMPTY,
+                List.of(node("n1").allocatable("cpu", "2").info(cpu("a", "1", 1), cpu("b", "1", 1))));
+        CycleState state = new CycleState();
+        PodInfo p = cpu("p", "2", 100).info();
+        ScheduleAttempt.NoFit nf = (ScheduleAttempt.NoFit) fw.schedulePod(state, p, snap);
+
+        PostFilterPlugin.Outcome o = fw.runPostFilterPlugins(state, p, snap, nf.diagnosis());
+
+        assertThat(o.status()).isInstanceOf(Status.Error.class);
+        assertThat(o.status().message()).contains("the API refused");
+        assertThat(evicted).containsExactly("default/a");
     }
 }
