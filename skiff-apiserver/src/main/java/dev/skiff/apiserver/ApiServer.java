@@ -12,6 +12,7 @@ import dev.skiff.apiserver.http.ServiceAccountHandler;
 import dev.skiff.apiserver.pki.ServiceAccountSigningKey;
 import dev.skiff.apiserver.serviceaccount.ClusterObjects;
 import dev.skiff.apiserver.serviceaccount.IssuerDiscovery;
+import dev.skiff.apiserver.serviceaccount.LegacyServiceAccountTokenAuthenticator;
 import dev.skiff.apiserver.serviceaccount.ServiceAccountTokenAuthenticator;
 import dev.skiff.apiserver.serviceaccount.ServiceAccountTokens;
 import dev.skiff.apiserver.serviceaccount.TokenRequests;
@@ -128,6 +129,7 @@ public final class ApiServer implements AutoCloseable {
         ServiceAccountSigningKey.loadOrCreate(config.dataDir().resolve("tls")), clock);
     ClusterObjects clusterObjects = ClusterObjects.of(stores);
     authenticators.add(new ServiceAccountTokenAuthenticator(saTokens, clusterObjects, API_AUDIENCES));
+    authenticators.add(new LegacyServiceAccountTokenAuthenticator(saTokens.key(), clusterObjects));
     createSystemNamespaces(stores);
     createKubernetesService(stores);
     createSystemPriorityClasses(stores);

@@ -49,24 +49,8 @@ class KubectlTest {
 
   /** A kubeconfig for the same server with the given user stanza. */
   private static Kubectl kubectlAs(String name, String userYaml) throws Exception {
-    Path file = dir.resolve(name + ".yaml");
-    Files.writeString(file, """
-        apiVersion: v1
-        kind: Config
-        clusters:
-        - cluster:
-            certificate-authority: %s
-            server: https://127.0.0.1:%d
-          name: c
-        contexts:
-        - context: {cluster: c, user: u}
-          name: c
-        current-context: c
-        users:
-        - name: u
-          user: %s
-        """.formatted(dir.resolve("data/tls/ca.crt"), server.port(), userYaml));
-    return new Kubectl(file);
+    return Kubectl.forUser(dir.resolve(name + ".yaml"), "https://127.0.0.1:" + server.port(),
+        dir.resolve("data/tls/ca.crt"), userYaml);
   }
 
   @Test

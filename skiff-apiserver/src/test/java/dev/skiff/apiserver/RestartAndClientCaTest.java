@@ -63,23 +63,9 @@ class RestartAndClientCaTest {
   }
 
   private Kubectl kubectlWith(Path data, int port, String name, Credential user) throws Exception {
-    Path file = dir.resolve(name + ".kubeconfig");
     Base64.Encoder b64 = Base64.getEncoder();
-    Files.writeString(file, """
-        apiVersion: v1
-        kind: Config
-        clusters:
-        - cluster: {certificate-authority: %s, server: "https://127.0.0.1:%d"}
-          name: c
-        contexts:
-        - context: {cluster: c, user: u}
-          name: c
-        current-context: c
-        users:
-        - name: u
-          user: {client-certificate-data: %s, client-key-data: %s}
-        """.formatted(data.resolve("tls/ca.crt"), port, b64.encodeToString(user.certificatePem().getBytes()),
-        b64.encodeToString(user.keyPem().getBytes())));
-    return new Kubectl(file);
+    return Kubectl.forUser(dir.resolve(name + ".kubeconfig"), "https://127.0.0.1:" + port, data.resolve("tls/ca.crt"),
+        "{client-certificate-data: %s, client-key-data: %s}".formatted(
+            b64.encodeToString(user.certificatePem().getBytes()), b64.encodeToString(user.keyPem().getBytes())));
   }
 }

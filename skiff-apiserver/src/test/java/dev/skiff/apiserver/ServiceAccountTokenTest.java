@@ -194,21 +194,7 @@ class ServiceAccountTokenTest {
 
   /** A kubectl with only a bearer token (no client certificate), trusting the cluster CA. */
   private Kubectl withToken(Path data, int port, String token) throws Exception {
-    Path file = Files.createTempFile(dir, "token", ".kubeconfig");
-    Files.writeString(file, """
-        apiVersion: v1
-        kind: Config
-        clusters:
-        - cluster: {certificate-authority: %s, server: "https://127.0.0.1:%d"}
-          name: c
-        contexts:
-        - context: {cluster: c, user: u}
-          name: c
-        current-context: c
-        users:
-        - name: u
-          user: {token: "%s"}
-        """.formatted(data.resolve("tls/ca.crt"), port, token));
-    return new Kubectl(file);
+    return Kubectl.forUser(Files.createTempFile(dir, "token", ".kubeconfig"), "https://127.0.0.1:" + port,
+        data.resolve("tls/ca.crt"), "{token: \"%s\"}".formatted(token));
   }
 }

@@ -79,6 +79,11 @@ final class ClusterComponents implements AutoCloseable {
       }
       if (!options.disabled().contains(CONTROLLERS)) {
         ControllerManagerConfig managerConfig = ControllerManagerConfig.defaults(options.identity());
+        Path serviceAccountKey = options.dataDir().resolve("tls").resolve("service-account.key");
+        if (Files.isRegularFile(serviceAccountKey)) {
+          // the API server's signing key: the token controller fills legacy token Secrets with it
+          managerConfig = managerConfig.withServiceAccountKeyFile(serviceAccountKey);
+        }
         if (simulated != null) {
           // many simulated nodes need smaller ranges than the default /24: IPAM cuts what they expect
           managerConfig = managerConfig.withNodeIpam(new NodeIpamConfig(true, NodeIpamConfig.defaults().clusterCidr(),

@@ -2,7 +2,9 @@ package dev.skiff.controllers;
 
 import dev.skiff.controllers.nodeipam.NodeIpamConfig;
 import dev.skiff.controllers.nodelifecycle.NodeLifecycleConfig;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Objects;
 import java.util.Set;
 
@@ -16,11 +18,14 @@ import java.util.Set;
  * @param leaseDuration, renewDeadline, retryPeriod upstream's leader-election timings (15 s, 10 s, 2 s)
  * @param nodeIpam the node IPAM controller's cluster CIDR and node mask size
  * @param nodeLifecycle the node lifecycle controller's grace period and monitor period
+ * @param serviceAccountKeyFile the API server's service account key (upstream's
+ *     {@code --service-account-private-key-file}), for the token controller; empty: no legacy tokens
  */
 public record ControllerManagerConfig(Set<String> controllers, int workers, boolean leaderElect, String identity,
     Duration leaseDuration, Duration renewDeadline, Duration retryPeriod, NodeIpamConfig nodeIpam,
-    NodeLifecycleConfig nodeLifecycle) {
+    NodeLifecycleConfig nodeLifecycle, Optional<Path> serviceAccountKeyFile) {
   public ControllerManagerConfig {
+    Objects.requireNonNull(serviceAccountKeyFile, "serviceAccountKeyFile");
     Objects.requireNonNull(nodeIpam, "nodeIpam");
     Objects.requireNonNull(nodeLifecycle, "nodeLifecycle");
     controllers = Set.copyOf(controllers);
@@ -37,17 +42,22 @@ public record ControllerManagerConfig(Set<String> controllers, int workers, bool
   public ControllerManagerConfig(Set<String> controllers, int workers, boolean leaderElect, String identity,
       Duration leaseDuration, Duration renewDeadline, Duration retryPeriod) {
     this(controllers, workers, leaderElect, identity, leaseDuration, renewDeadline, retryPeriod,
-        NodeIpamConfig.defaults(), NodeLifecycleConfig.defaults());
+        NodeIpamConfig.defaults(), NodeLifecycleConfig.defaults(), Optional.empty());
   }
 
   public ControllerManagerConfig withNodeIpam(NodeIpamConfig ipam) {
     return new ControllerManagerConfig(controllers, workers, leaderElect, identity, leaseDuration, renewDeadline,
-        retryPeriod, ipam, nodeLifecycle);
+        retryPeriod, ipam, nodeLifecycle, serviceAccountKeyFile);
   }
 
   public ControllerManagerConfig withNodeLifecycle(NodeLifecycleConfig lifecycle) {
     return new ControllerManagerConfig(controllers, workers, leaderElect, identity, leaseDuration, renewDeadline,
-        retryPeriod, nodeIpam, lifecycle);
+        retryPeriod, nodeIpam, lifecycle, serviceAccountKeyFile);
+  }
+
+  public ControllerManagerConfig withServiceAccountKeyFile(Path keyFile) {
+    return new ControllerManagerConfig(controllers, workers, leaderElect, identity, leaseDuration, renewDeadline,
+        retryPeriod, nodeIpam, nodeLifecycle, Optional.of(keyFile));
   }
 
   /** Every controller, five workers each, leader election with upstream's timings. */

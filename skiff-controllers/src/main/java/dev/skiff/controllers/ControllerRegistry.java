@@ -18,6 +18,7 @@ import dev.skiff.controllers.replication.ReplicationControllerController;
 import dev.skiff.controllers.resourcequota.ResourceQuotaController;
 import dev.skiff.controllers.rootcacertpublisher.RootCaCertPublisher;
 import dev.skiff.controllers.serviceaccount.ServiceAccountController;
+import dev.skiff.controllers.serviceaccounttoken.TokensController;
 import dev.skiff.controllers.statefulset.StatefulSetController;
 import dev.skiff.controllers.ttlafterfinished.TtlAfterFinishedController;
 import java.util.LinkedHashMap;
@@ -40,6 +41,7 @@ public final class ControllerRegistry {
     all.put(NamespaceController.NAME, NamespaceController::new);
     all.put(ServiceAccountController.NAME, ServiceAccountController::new);
     all.put(RootCaCertPublisher.NAME, RootCaCertPublisher::new);
+    all.put(TokensController.NAME, TokensController::new);
     all.put(EndpointsController.NAME, EndpointsController::new);
     all.put(EndpointSliceController.NAME, EndpointSliceController::new);
     all.put(NodeIpamController.NAME, NodeIpamController::new);

@@ -67,6 +67,31 @@ class ServerEndToEndTest {
           .assertOk().stdout()).contains("successfully rolled out");
       assertThat(kubectl.run("get", "replicasets", "-l", "app=web", "-o",
           "jsonpath={.items[*].status.readyReplicas}").assertOk().stdout()).isEqualTo("3");
+
+      // The token controller holds the API server's signing key: a legacy token Secret gets a token.
+      Path secret = tmp.resolve("legacy-token.yaml");
+      Files.writeString(secret, """
+          apiVersion: v1
+          kind: Secret
+          metadata:
+            name: default-token
+            annotations: {kubernetes.io/service-account.name: default}
+          type: kubernetes.io/service-account-token
+          """);
+      kubectl.run("apply", "-f", secret.toString()).assertOk();
+      awaitOutput(kubectl, "default", "get", "secret", "default-token", "-o", "go-template",
+          "--template={{.data.namespace | base64decode}}");
+      String token = kubectl.run("get", "secret", "default-token", "-o", "go-template",
+          "--template={{.data.token | base64decode}}").assertOk().stdout();
+      HttpResponse<String> whoami = KubeconfigTrust.httpClient(server.kubeconfig()).send(
+          HttpRequest.newBuilder(URI.create(server.url() + "/apis/authentication.k8s.io/v1/selfsubjectreviews"))
+              .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+              .POST(HttpRequest.BodyPublishers.ofString(
+                  "{\"apiVersion\":\"authentication.k8s.io/v1\",\"kind\":\"SelfSubjectReview\"}"))
+              .build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(whoami.statusCode()).isEqualTo(201);
+      assertThat(whoami.body()).contains("\"username\":\"system:serviceaccount:default:default\"");
     }
   }
 

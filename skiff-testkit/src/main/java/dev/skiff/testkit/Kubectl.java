@@ -27,6 +27,29 @@ public final class Kubectl {
     this.kubeconfig = kubeconfig;
   }
 
+  /**
+   * kubectl as another user of the same server: writes a kubeconfig {@code file} for {@code
+   * server}, trusted through the PEM CA {@code caFile}, with the user stanza {@code userYaml} (e.g.
+   * {@code {token: "X"}} or client certificate data) and no other credentials.
+   */
+  public static Kubectl forUser(Path file, String server, Path caFile, String userYaml) throws IOException {
+    java.nio.file.Files.writeString(file, """
+        apiVersion: v1
+        kind: Config
+        clusters:
+        - cluster: {certificate-authority: "%s", server: "%s"}
+          name: c
+        contexts:
+        - context: {cluster: c, user: u}
+          name: c
+        current-context: c
+        users:
+        - name: u
+          user: %s
+        """.formatted(caFile, server, userYaml));
+    return new Kubectl(file);
+  }
+
   public Result run(String... args) {
     return run(Duration.ofSeconds(30), args);
   }

@@ -55,7 +55,8 @@ public final class RootCaCertPublisher implements Controller, Reconciler {
         ? Optional.of(new ObjectKey("", cm.getMetadata().getNamespace())) : Optional.empty(), loop::enqueue));
   }
 
-  static Optional<String> caOf(Config config) {
+  /** The PEM CA of a client configuration (inline data or file), if it has one. */
+  public static Optional<String> caOf(Config config) {
     try {
       if (config.getCaCertData() != null && !config.getCaCertData().isBlank()) {
         return Optional.of(new String(Base64.getDecoder().decode(config.getCaCertData().trim()), StandardCharsets.UTF_8));

@@ -76,7 +76,7 @@ class NodeIpamControllerTest {
       ControllerManagerConfig c = cluster.config;
       try (ControllerManager again = new ControllerManager(cluster.client, new ControllerManagerConfig(c.controllers(),
           c.workers(), false, c.identity() + "-again", c.leaseDuration(), c.renewDeadline(), c.retryPeriod(),
-          c.nodeIpam(), c.nodeLifecycle()))) {
+          c.nodeIpam(), c.nodeLifecycle(), c.serviceAccountKeyFile()))) {
         await().atMost(Duration.ofSeconds(30)).until(again::isRunning);
         node(cluster, "n5", null);
         String freed = first.get("n2");
