@@ -38,6 +38,8 @@ public final class OpenApiV2 {
   private final Function<ResourceDefinition, Optional<JsonNode>> customSchemas;
   private final ModelSchemas models;
   private volatile Cached cached;
+  /** Guarded by this. */
+  private BuiltIns builtIns;
 
   /**
    * The served bodies of one version of the document.
@@ -79,46 +81,60 @@ public final class OpenApiV2 {
     return c.snapshot();
   }
 
-  /** The Swagger document over {@code defs}. */
-  ObjectNode build(List<ResourceDefinition> defs) {
+  /**
+   * The Swagger document over {@code defs}. Called under this object's lock: the built-in part is
+   * kept between builds, so a CRD change reflects only over the built-in model classes once.
+   */
+  private ObjectNode build(List<ResourceDefinition> defs) {
+    List<ResourceDefinition> builtInDefs = defs.stream().filter(r -> customSchemas.apply(r).isEmpty()).toList();
+    if (builtIns == null || !builtIns.key().equals(builtInDefs)) {
+      builtIns = buildBuiltIns(builtInDefs);
+    }
     ObjectNode doc = Json.object().put("swagger", "2.0");
     doc.putObject("info").put("title", "Kubernetes").put("version", "v1.32.0");
-    ObjectNode paths = doc.putObject("paths");
-    ObjectNode builtIn = Json.object();
-    ObjectNode custom = Json.object();
-    // the types paths refer to besides the kinds: Status of deletes, DeleteOptions, the scale subresource's Scale
-    for (Class<?> meta : List.of(ObjectMeta.class, ListMeta.class, Status.class, DeleteOptions.class, Scale.class)) {
-      models.addType(meta, builtIn);
-    }
+    ObjectNode paths = doc.putObject("paths").setAll(builtIns.paths());
+    ObjectNode definitions = doc.putObject("definitions").setAll(builtIns.definitions());
     for (ResourceDefinition r : defs) {
       Optional<JsonNode> crd = customSchemas.apply(r);
-      String kindRef = null;
-      String listRef = null;
       if (crd.isPresent()) {
         JsonNode schema = crd.get().isMissingNode() || crd.get().isNull() ? null : crd.get();
-        kindRef = CustomResourceSchemas.definitionName(r, r.kind());
-        listRef = CustomResourceSchemas.definitionName(r, r.listKind());
-        custom.set(kindRef, CustomResourceSchemas.kind(r, schema, true, REF));
-        custom.set(listRef, CustomResourceSchemas.list(r, REF));
-      } else {
-        Optional<Class<?>> kind = models.modelClass(r.group(), r.version(), r.kind());
-        if (kind.isPresent()) {
-          models.addKind(kind.get(), r.group(), r.version(), r.kind(), builtIn);
-          kindRef = ModelSchemas.componentName(kind.get());
-        }
-        Optional<Class<?>> list = models.modelClass(r.group(), r.version(), r.listKind());
-        if (list.isPresent()) {
-          models.addKind(list.get(), r.group(), r.version(), r.listKind(), builtIn);
-          listRef = ModelSchemas.componentName(list.get());
-        }
+        String kindRef = CustomResourceSchemas.definitionName(r, r.kind());
+        String listRef = CustomResourceSchemas.definitionName(r, r.listKind());
+        definitions.set(kindRef, CustomResourceSchemas.kind(r, schema, true, REF));
+        definitions.set(listRef, CustomResourceSchemas.list(r, REF));
+        new OpenApiV2Paths(r, kindRef, listRef).addTo(paths);
+      }
+    }
+    return doc;
+  }
+
+  /** Definitions and paths of the built-in resources; never changed once built (documents share them). */
+  private record BuiltIns(List<ResourceDefinition> key, ObjectNode definitions, ObjectNode paths) {}
+
+  private BuiltIns buildBuiltIns(List<ResourceDefinition> defs) {
+    ObjectNode definitions = Json.object();
+    ObjectNode paths = Json.object();
+    // the types paths refer to besides the kinds: Status of deletes, DeleteOptions, the scale subresource's Scale
+    for (Class<?> meta : List.of(ObjectMeta.class, ListMeta.class, Status.class, DeleteOptions.class, Scale.class)) {
+      models.addType(meta, definitions);
+    }
+    for (ResourceDefinition r : defs) {
+      String kindRef = null;
+      String listRef = null;
+      Optional<Class<?>> kind = models.modelClass(r.group(), r.version(), r.kind());
+      if (kind.isPresent()) {
+        models.addKind(kind.get(), r.group(), r.version(), r.kind(), definitions);
+        kindRef = ModelSchemas.componentName(kind.get());
+      }
+      Optional<Class<?>> list = models.modelClass(r.group(), r.version(), r.listKind());
+      if (list.isPresent()) {
+        models.addKind(list.get(), r.group(), r.version(), r.listKind(), definitions);
+        listRef = ModelSchemas.componentName(list.get());
       }
       new OpenApiV2Paths(r, kindRef, listRef).addTo(paths);
     }
-    rewriteRefs(builtIn);
-    ObjectNode definitions = doc.putObject("definitions");
-    definitions.setAll(builtIn);
-    definitions.setAll(custom);
-    return doc;
+    rewriteRefs(definitions);
+    return new BuiltIns(List.copyOf(defs), definitions, paths);
   }
 
   /** ModelSchemas writes v3 references; v2 keeps its schemas under {@code #/definitions/}. */
