@@ -192,6 +192,32 @@ class OpenApiV2KubectlTest {
   }
 
   @Test
+  void clientSideApplyFollowsThePublishedPatchStrategies() throws Exception {
+    String deployment = """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: strat, namespace: default, finalizers: [example.com/a]}
+        spec:
+          replicas: 1
+          selector: {matchLabels: {app: strat}}
+          strategy: %s
+          template:
+            metadata: {labels: {app: strat}}
+            spec:
+              containers: [{name: c, image: nginx}]
+              volumes: [{name: v, %s}]
+        """;
+    apply("strat1.yaml", deployment.formatted("{type: RollingUpdate, rollingUpdate: {maxSurge: 2}}", "emptyDir: {}"));
+    // retainKeys: the strategy and the volume drop the fields the new manifest leaves out, as upstream
+    apply("strat2.yaml", deployment.formatted("{type: Recreate}", "configMap: {name: cm}"));
+    assertThat(kubectl.run("get", "deployment", "strat", "-o", "jsonpath={.spec.strategy}").assertOk().stdout())
+        .isEqualTo("{\"type\":\"Recreate\"}");
+    assertThat(kubectl.run("get", "deployment", "strat", "-o", "jsonpath={.spec.template.spec.volumes}").assertOk()
+        .stdout()).contains("\"configMap\":{").doesNotContain("emptyDir");
+    kubectl.run("patch", "deployment", "strat", "--type=merge", "-p", "{\"metadata\":{\"finalizers\":null}}").assertOk();
+  }
+
+  @Test
   void protobufIsAGnosticDocumentWithItsOwnEtag() throws Exception {
     String pb = "application/com.github.proto-openapi.spec.v2@v1.0+protobuf";
     HttpResponse<byte[]> r = api.getBytes("/openapi/v2", "Accept", pb + ", application/json");
