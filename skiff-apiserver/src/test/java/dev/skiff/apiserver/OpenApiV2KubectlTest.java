@@ -218,6 +218,21 @@ class OpenApiV2KubectlTest {
   }
 
   @Test
+  void v3SharesTheSchemasAndUpstreamsActionVerbs() throws Exception {
+    JsonNode core = Json.parse(kubectl.run("get", "--raw", "/openapi/v3/api/v1").assertOk().stdout()
+        .getBytes(StandardCharsets.UTF_8));
+    JsonNode pods = core.path("paths").path("/api/v1/namespaces/{namespace}/pods");
+    assertThat(pods.path("get").path("x-kubernetes-action").asString()).isEqualTo("list");
+    assertThat(pods.path("post").path("x-kubernetes-action").asString()).isEqualTo("post");
+    assertThat(core.path("paths").path("/api/v1/namespaces/{namespace}/pods/{name}").path("put")
+        .path("x-kubernetes-action").asString()).isEqualTo("put");
+    JsonNode ports = core.path("components").path("schemas").path("io.k8s.api.core.v1.Container").path("properties")
+        .path("ports");
+    assertThat(ports.path("x-kubernetes-list-map-keys").toString()).isEqualTo("[\"containerPort\",\"protocol\"]");
+    assertThat(ports.path("items").path("$ref").asString()).isEqualTo("#/components/schemas/io.k8s.api.core.v1.ContainerPort");
+  }
+
+  @Test
   void protobufIsAGnosticDocumentWithItsOwnEtag() throws Exception {
     String pb = "application/com.github.proto-openapi.spec.v2@v1.0+protobuf";
     HttpResponse<byte[]> r = api.getBytes("/openapi/v2", "Accept", pb + ", application/json");

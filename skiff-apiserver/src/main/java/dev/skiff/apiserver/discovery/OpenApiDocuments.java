@@ -150,7 +150,8 @@ public final class OpenApiDocuments {
   private static void operation(ObjectNode path, String method, String action, ResourceDefinition r) {
     ObjectNode op = path.putObject(method);
     op.put("operationId", action + r.kind());
-    op.put("x-kubernetes-action", action);
+    // upstream's action verbs: the HTTP method's name, but "list" for a collection's GET
+    op.put("x-kubernetes-action", action.equals("list") ? "list" : method);
     op.putObject("x-kubernetes-group-version-kind").put("group", r.group()).put("version", r.version())
         .put("kind", r.kind());
     ArrayNode params = op.putArray("parameters");
