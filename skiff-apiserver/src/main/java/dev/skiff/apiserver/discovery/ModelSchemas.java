@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -158,10 +159,7 @@ final class ModelSchemas {
       if (List.class.isAssignableFrom(raw)) {
         ObjectNode array = Json.object().put("type", "array");
         array.set("items", property(name, pt.getActualTypeArguments()[0], components));
-        List<String> keys = mergeKeys.apply(name);
-        if (!keys.isEmpty()) {
-          array.put("x-kubernetes-patch-merge-key", keys.getFirst()).put("x-kubernetes-patch-strategy", "merge");
-        }
+        addListKeys(array, name, pt.getActualTypeArguments()[0]);
         return array;
       }
       if (Map.class.isAssignableFrom(raw)) {
@@ -195,6 +193,32 @@ final class ModelSchemas {
     }
     // Object, JSON trees, raw extensions: any JSON
     return Json.object().put("type", "object").put("x-kubernetes-preserve-unknown-fields", true);
+  }
+
+  /**
+   * Marks a keyed list as upstream does: the strategic-merge key (the first of the field's merge
+   * keys that the item type has: {@code ports} are keyed by {@code containerPort} in a container and
+   * by {@code port} in a service) and the list-map keys, which add {@code protocol} for ports.
+   */
+  private void addListKeys(ObjectNode array, String name, Type item) {
+    if (!(item instanceof Class<?> c)) {
+      return;
+    }
+    List<String> itemFields = orderedProperties(c).stream().map(f -> f.getAnnotation(JsonProperty.class).value())
+        .toList();
+    mergeKeys.apply(name).stream().filter(itemFields::contains).findFirst().ifPresent(key -> {
+      array.put("x-kubernetes-list-type", "map");
+      ArrayNode mapKeys = array.putArray("x-kubernetes-list-map-keys").add(key);
+      if (name.equals("ports") && itemFields.contains("protocol")) {
+        mapKeys.add("protocol");
+      }
+      array.put("x-kubernetes-patch-merge-key", key).put("x-kubernetes-patch-strategy", "merge");
+    });
+  }
+
+  /** Adds the schema of a model class and of every type it reaches to {@code components}. */
+  synchronized void addType(Class<?> type, ObjectNode components) {
+    add(type, components);
   }
 
   /** The Jackson properties of a model class, in its declared JSON order. */

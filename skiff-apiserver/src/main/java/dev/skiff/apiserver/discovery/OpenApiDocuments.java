@@ -26,17 +26,22 @@ import tools.jackson.databind.node.ObjectNode;
  * their CRD's schema. kubectl reads the parameters to learn that the server validates fields itself
  * ({@code fieldValidation}) and the schemas for {@code kubectl explain}.
  *
+ * <p>Custom resources' schemas get upstream's additions (metadata, apiVersion, kind; see
+ * {@link CustomResourceSchemas}). {@link #v2()} serves the same schemas as OpenAPI v2.
+ *
  * <p>PATCH operations carry no request body: kubectl computes strategic merge patches from its
  * built-in types, as upstream allows. Documents are cached until the group version's resources (or
  * a custom resource's schema) change.
  */
 public final class OpenApiDocuments {
   private static final String[] WRITE_PARAMS = {"dryRun", "fieldManager", "fieldValidation", "pretty"};
+  private static final String V3_REF = "#/components/schemas/";
 
   private final ResourceRegistry registry;
   private final Function<ResourceDefinition, Optional<JsonNode>> customSchemas;
   private final ModelSchemas models;
   private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+  private final OpenApiV2 v2;
 
   private record Cached(List<Object> key, ObjectNode document) {}
 
@@ -49,6 +54,12 @@ public final class OpenApiDocuments {
     this.registry = Objects.requireNonNull(registry, "registry");
     this.customSchemas = Objects.requireNonNull(customSchemas, "customSchemas");
     this.models = new ModelSchemas(Objects.requireNonNull(mergeKeys, "mergeKeys"));
+    this.v2 = new OpenApiV2(registry, customSchemas, models);
+  }
+
+  /** {@code /openapi/v2}: the Swagger 2.0 document over the same schemas. */
+  public OpenApiV2 v2() {
+    return v2;
   }
 
   private Set<String> groupVersionPaths() {
@@ -124,10 +135,10 @@ public final class OpenApiDocuments {
     for (ResourceDefinition r : defs) {
       Optional<JsonNode> custom = customSchemas.apply(r);
       if (custom.isPresent()) {
-        ObjectNode schema = custom.get() instanceof ObjectNode o ? o.deepCopy() : Json.object();
-        schema.putArray("x-kubernetes-group-version-kind").addObject().put("group", r.group())
-            .put("kind", r.kind()).put("version", r.version());
-        schemas.set(customComponentName(r), schema);
+        schemas.set(CustomResourceSchemas.definitionName(r, r.kind()),
+            CustomResourceSchemas.kind(r, custom.get(), false, V3_REF));
+        // the metadata property refers to ObjectMeta, which this group version's document must hold
+        models.addType(io.fabric8.kubernetes.api.model.ObjectMeta.class, schemas);
       } else {
         models.modelClass(r.group(), r.version(), r.kind())
             .ifPresent(c -> models.addKind(c, r.group(), r.version(), r.kind(), schemas));
@@ -136,17 +147,11 @@ public final class OpenApiDocuments {
     return doc;
   }
 
-  /** Upstream names a custom resource's schema by its reversed group: {@code com.example.stable.v1.CronTab}. */
-  private static String customComponentName(ResourceDefinition r) {
-    List<String> parts = new ArrayList<>(List.of(r.group().split("\\.")));
-    java.util.Collections.reverse(parts);
-    return String.join(".", parts) + "." + r.version() + "." + r.kind();
-  }
-
   private static void operation(ObjectNode path, String method, String action, ResourceDefinition r) {
     ObjectNode op = path.putObject(method);
     op.put("operationId", action + r.kind());
-    op.put("x-kubernetes-action", action);
+    // upstream's action verbs: the HTTP method's name, but "list" for a collection's GET
+    op.put("x-kubernetes-action", action.equals("list") ? "list" : method);
     op.putObject("x-kubernetes-group-version-kind").put("group", r.group()).put("version", r.version())
         .put("kind", r.kind());
     ArrayNode params = op.putArray("parameters");

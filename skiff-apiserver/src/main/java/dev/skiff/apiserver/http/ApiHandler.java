@@ -284,7 +284,9 @@ public final class ApiHandler extends Handler.Abstract {
         json(ex, orNotFound(gv.length == 1 ? discovery.group(gv[0]) : discovery.resourceList(gv[0], gv[1])));
       }
       case "openapi" -> {
-        if (parts.length > 1 && parts[1].equals("v3")) {
+        if (parts.length > 1 && parts[1].equals("v2")) {
+          OpenApiV2Endpoint.serve(ex, openapi.v2());
+        } else if (parts.length > 1 && parts[1].equals("v3")) {
           json(ex, openapi.index());
         } else if (parts.length > 1 && parts[1].startsWith("v3/")) {
           json(ex, orNotFound(openapi.document(parts[1].substring(3))));

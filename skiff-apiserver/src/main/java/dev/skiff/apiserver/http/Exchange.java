@@ -91,6 +91,11 @@ public final class Exchange {
     response.getHeaders().add("Warning", "299 - \"" + message.replace("\\", "\\\\").replace("\"", "\\\"") + "\"");
   }
 
+  /** Sets a response header (before {@link #reply} or {@link #stream}), replacing any earlier value. */
+  public void setHeader(String name, String value) {
+    response.getHeaders().put(name, value);
+  }
+
   public boolean answered() {
     return answered;
   }

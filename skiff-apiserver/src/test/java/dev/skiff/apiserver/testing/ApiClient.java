@@ -65,6 +65,15 @@ public final class ApiClient {
     return send("GET", path, null, null, headers);
   }
 
+  /** A GET whose body is kept as bytes (protobuf); {@code headers} are name, value pairs. */
+  public HttpResponse<byte[]> getBytes(String path, String... headers) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(20)).GET();
+    for (int i = 0; i + 1 < headers.length; i += 2) {
+      b.header(headers[i], headers[i + 1]);
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+  }
+
   /** Opens a streaming GET (for watches); the caller reads lines and closes the stream. */
   public HttpResponse<java.util.stream.Stream<String>> stream(String path) throws Exception {
     return http.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30)).build(),
