@@ -34,8 +34,6 @@ public final class PodStartupBenchmark {
   private record Row(String what, String result) {}
 
   private static final int CORES = Runtime.getRuntime().availableProcessors();
-  /** USER_HZ: the unit of utime and stime in /proc/PID/stat on Linux. */
-  private static final double TICK_MILLIS = 10;
 
   public static void main(String[] args) throws Exception {
     int pods = 30;
@@ -110,7 +108,7 @@ public final class PodStartupBenchmark {
         // the node agent's containerd has started no shim yet: from now on all it forks is counted with it
         accounting.adopt(containerdOf(server.pid()));
         var before = RuntimeCpu.Sample.take(accounting);
-        long serverTicks = cpuTicks(server.pid());
+        ProcessCpu serverCpu = ProcessCpu.of(server.pid());
         created = System.nanoTime();
         client.apps().deployments().inNamespace("bench").resource(new DeploymentBuilder()
             .withNewMetadata().withName("sleepers").endMetadata()
@@ -132,7 +130,7 @@ public final class PodStartupBenchmark {
         rows.add(new Row("SLI run: runtime CPU (containerd + shims + runc + CNI + containers' cgroups)",
             cpu.describe(CORES)));
         rows.add(new Row("SLI run: skiff server JVM CPU (API server, controllers, scheduler, kubelet)",
-            String.format(Locale.ROOT, "%.0f ms per pod", (cpuTicks(server.pid()) - serverTicks) * TICK_MILLIS / pods)));
+            ProcessCpu.of(server.pid()).describeSince(serverCpu, pods, 8)));
       }
       Latency sli = Latency.of(latency);
       rows.add(new Row("pod start-up latency (SLI), " + pods + " pods of one Deployment", latency(sli)));
@@ -173,14 +171,6 @@ public final class PodStartupBenchmark {
         .filter(p -> p.info().command().orElse("").endsWith("/containerd"))
         .findFirst().orElseThrow(() -> new IllegalStateException("no containerd under the server pid " + serverPid))
         .pid();
-  }
-
-  /** utime + stime of a process (all its threads, not its children), in USER_HZ ticks. */
-  private static long cpuTicks(long pid) throws java.io.IOException {
-    String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-    // fields after the command name, which is in parentheses and may hold spaces
-    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-    return Long.parseLong(f[11]) + Long.parseLong(f[12]);
   }
 
   private static void awaitNodeReady(KubernetesClient client, Duration timeout) throws InterruptedException {
