@@ -258,7 +258,9 @@ class KubeletTest {
       client.pods().inNamespace(NS).resource(pod("crashy", "Always", List.of(), List.of(c), 5)).create();
       Pod looping = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
           .until(() -> client.pods().inNamespace(NS).withName("crashy").get(),
+              // fabric8 gives an empty list, not null, before the kubelet's first status
               p -> p.getStatus() != null && p.getStatus().getContainerStatuses() != null
+                  && !p.getStatus().getContainerStatuses().isEmpty()
                   && p.getStatus().getContainerStatuses().getFirst().getRestartCount() >= 2);
       LOG.info("waiting reasons seen: {}", reasons);
       assertThat(reasons).anyMatch(r -> r.startsWith("CrashLoopBackOff"));

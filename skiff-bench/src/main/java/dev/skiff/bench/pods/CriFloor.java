@@ -45,9 +45,11 @@ final class CriFloor {
    * @param start StartContainer of the concurrent pods
    * @param sequential each of {@link #SEQUENTIAL} pods run alone
    * @param sequentialSandbox RunPodSandbox of the pods run alone
+   * @param cpu the CPU time the runtime spent on the concurrent pods
+   * @param sequentialCpu the same for the pods run alone: no contention between them
    */
   record Result(Latency pods, Latency sandbox, Latency create, Latency start, Latency sequential,
-      Latency sequentialSandbox) {}
+      Latency sequentialSandbox, RuntimeCpu cpu, RuntimeCpu sequentialCpu) {}
 
   /** The three CRI calls' times of a batch of pods. */
   private record Calls(LatencyRecorder total, LatencyRecorder sandbox, LatencyRecorder create,
@@ -69,14 +71,20 @@ final class CriFloor {
     new BridgeNetwork("skiff-bench", BRIDGE, POD_CIDR, dir.resolve("node/cni/ipam")).writeTo(config.cniConfDir());
     Calls concurrent = new Calls(pods);
     Calls alone = new Calls(SEQUENTIAL);
-    try (var containerd = ContainerdSupervisor.start(config, Duration.ofSeconds(30));
+    RuntimeCpu cpu;
+    RuntimeCpu sequentialCpu;
+    try (var accounting = CpuAccountingGroup.create("skiff-bench-floor");
+        var containerd = ContainerdSupervisor.start(config, Duration.ofSeconds(30));
         var cri = CriConnection.open(containerd.socket(), Duration.ofMinutes(1))) {
+      // before any pod: the shims, runc and CNI plugins containerd starts are born in the group
+      accounting.adopt(containerd.pid().orElseThrow());
       ImageImporter.forSocket(containerd.socket()).importArchive(archive);
       RuntimeService runtime = cri.runtime();
       // one warm-up pod, as a node that has run pods before
       List<String> sandboxes = new ArrayList<>();
       sandboxes.add(runPod(runtime, images, dir, "warmup", new Calls(1)));
       ConcurrentLinkedQueue<String> started = new ConcurrentLinkedQueue<>();
+      var before = RuntimeCpu.Sample.take(accounting);
       List<Thread> threads = new ArrayList<>();
       for (int i = 0; i < pods; i++) {
         String name = "floor-" + i;
@@ -87,9 +95,12 @@ final class CriFloor {
       for (Thread t : threads) {
         t.join();
       }
+      cpu = RuntimeCpu.since(before, accounting, pods);
+      var beforeAlone = RuntimeCpu.Sample.take(accounting);
       for (int i = 0; i < SEQUENTIAL; i++) {
         started.add(runPod(runtime, images, dir, "alone-" + i, alone));
       }
+      sequentialCpu = RuntimeCpu.since(beforeAlone, accounting, SEQUENTIAL);
       sandboxes.addAll(started);
       for (String id : sandboxes) {
         runtime.stopPodSandbox(id);
@@ -104,7 +115,7 @@ final class CriFloor {
     }
     return new Result(Latency.of(concurrent.total()), Latency.of(concurrent.sandbox()),
         Latency.of(concurrent.create()), Latency.of(concurrent.start()), Latency.of(alone.total()),
-        Latency.of(alone.sandbox()));
+        Latency.of(alone.sandbox()), cpu, sequentialCpu);
   }
 
   private static String runPod(RuntimeService runtime, BusyboxImages images, Path dir, String name, Calls calls) {

@@ -27,13 +27,17 @@ import java.util.stream.Stream;
  * latency of one Deployment's pods (upstream's SLI: creation until all containers started,
  * observed via watch).
  *
- * <p>Usage: {@code bin/bench pods [--pods N]} (default 30).
+ * <p>Usage: {@code bin/bench pods [--pods N] [--floor-only]} (default 30 pods); {@code --floor-only} skips the
+ * server run, e.g. to profile containerd under {@code perf sched record}.
  */
 public final class PodStartupBenchmark {
   private record Row(String what, String result) {}
 
+  private static final int CORES = Runtime.getRuntime().availableProcessors();
+
   public static void main(String[] args) throws Exception {
     int pods = 30;
+    boolean floorOnly = List.of(args).contains("--floor-only");
     for (int i = 0; i < args.length - 1; i++) {
       if (args[i].equals("--pods")) {
         pods = Integer.parseInt(args[i + 1]);
@@ -55,13 +59,18 @@ public final class PodStartupBenchmark {
           latency(floorRun.sandbox())));
       rows.add(new Row("… of which CreateContainer", latency(floorRun.create())));
       rows.add(new Row("… of which StartContainer", latency(floorRun.start())));
+      rows.add(new Row("CRI floor: runtime CPU (containerd + shims + runc + CNI + containers' cgroups)",
+          floorRun.cpu().describe(CORES)));
       rows.add(new Row("CRI floor: " + CriFloor.SEQUENTIAL + " pods one after another", latency(floorRun.sequential())));
       rows.add(new Row("… of which RunPodSandbox", latency(floorRun.sequentialSandbox())));
+      rows.add(new Row("… runtime CPU of the pods run alone", floorRun.sequentialCpu().describePerPod()));
       // shown at once: a failing server run must not lose the floor's figures
       rows.forEach(r -> progress(r.what() + ": " + r.result()));
-      Latency sli = serverRun(jar, root.resolve("server"), pods, rows);
-      rows.add(new Row("ratio of p99 to the CRI floor's p99",
-          String.format(Locale.ROOT, "%.2f", sli.p99Millis() / floor.p99Millis())));
+      if (!floorOnly) {
+        Latency sli = serverRun(jar, root.resolve("server"), pods, rows);
+        rows.add(new Row("ratio of p99 to the CRI floor's p99",
+            String.format(Locale.ROOT, "%.2f", sli.p99Millis() / floor.p99Millis())));
+      }
     } finally {
       deleteTree(root);
     }
@@ -94,7 +103,12 @@ public final class PodStartupBenchmark {
       progress("a Deployment of " + pods + " pods");
       LatencyRecorder latency = new LatencyRecorder(pods);
       long created;
-      try (PodStartWatch watch = new PodStartWatch(client, "bench", pods)) {
+      try (var accounting = CpuAccountingGroup.create("skiff-bench-server");
+          PodStartWatch watch = new PodStartWatch(client, "bench", pods)) {
+        // the node agent's containerd has started no shim yet: from now on all it forks is counted with it
+        accounting.adopt(containerdOf(server.pid()));
+        var before = RuntimeCpu.Sample.take(accounting);
+        ProcessCpu serverCpu = ProcessCpu.of(server.pid());
         created = System.nanoTime();
         client.apps().deployments().inNamespace("bench").resource(new DeploymentBuilder()
             .withNewMetadata().withName("sleepers").endMetadata()
@@ -112,6 +126,11 @@ public final class PodStartupBenchmark {
           last = Math.max(last, e.getValue().startedNanos());
         }
         rows.add(new Row("Deployment created to its last pod started", (last - created) / 1_000_000 + " ms"));
+        RuntimeCpu cpu = RuntimeCpu.since(before, accounting, pods);
+        rows.add(new Row("SLI run: runtime CPU (containerd + shims + runc + CNI + containers' cgroups)",
+            cpu.describe(CORES)));
+        rows.add(new Row("SLI run: skiff server JVM CPU (API server, controllers, scheduler, kubelet)",
+            ProcessCpu.of(server.pid()).describeSince(serverCpu, pods, 8)));
       }
       Latency sli = Latency.of(latency);
       rows.add(new Row("pod start-up latency (SLI), " + pods + " pods of one Deployment", latency(sli)));
@@ -123,10 +142,35 @@ public final class PodStartupBenchmark {
       }
       return sli;
     } finally {
+      stopLeftoverShims(dataDir);
       // what the node agent set up on this host, as the e2e test leaves it
       new ProcessBuilder("ip", "link", "delete", "skiff0").redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
     }
+  }
+
+  /**
+   * Stops the runc shims (and what runs under them) of pods the node agent had not removed when the
+   * server stopped (its containerd stops with it; shims outlive containerd by design). Only shims
+   * whose containerd address lies under this run's {@code dataDir} are touched.
+   */
+  private static void stopLeftoverShims(Path dataDir) {
+    ProcessHandle.allProcesses()
+        .filter(p -> p.info().commandLine().orElse("").contains("containerd-shim"))
+        .filter(p -> p.info().commandLine().orElse("").contains(dataDir.toString()))
+        .forEach(shim -> {
+          progress("stopping a leftover shim, pid " + shim.pid());
+          shim.descendants().forEach(ProcessHandle::destroyForcibly);
+          shim.destroy();
+        });
+  }
+
+  /** The containerd the server's node agent started (a direct child of the server's JVM). */
+  private static long containerdOf(long serverPid) {
+    return ProcessHandle.of(serverPid).orElseThrow().children()
+        .filter(p -> p.info().command().orElse("").endsWith("/containerd"))
+        .findFirst().orElseThrow(() -> new IllegalStateException("no containerd under the server pid " + serverPid))
+        .pid();
   }
 
   private static void awaitNodeReady(KubernetesClient client, Duration timeout) throws InterruptedException {

@@ -8,6 +8,7 @@ import dev.skiff.kubelet.cri.v1.ContainerStatusRequest;
 import dev.skiff.kubelet.cri.v1.CreateContainerRequest;
 import dev.skiff.kubelet.cri.v1.ListContainersRequest;
 import dev.skiff.kubelet.cri.v1.ListPodSandboxRequest;
+import dev.skiff.kubelet.cri.v1.PodSandboxFilter;
 import dev.skiff.kubelet.cri.v1.PodSandboxStatusRequest;
 import dev.skiff.kubelet.cri.v1.RemoveContainerRequest;
 import dev.skiff.kubelet.cri.v1.RemovePodSandboxRequest;
@@ -100,8 +101,17 @@ public final class RuntimeService {
 
   /** Every sandbox the runtime knows, ready or not. */
   public List<SandboxSummary> listPodSandboxes() {
-    return CriCall.run("ListPodSandbox",
-            () -> stub(callTimeout).listPodSandbox(ListPodSandboxRequest.getDefaultInstance()))
+    return listPodSandboxes(Map.of());
+  }
+
+  /**
+   * The sandboxes, ready or not, that carry all of {@code labels} (all of them when empty). The
+   * runtime filters, so a pod's own sandboxes cost one small answer however many pods the node has.
+   */
+  public List<SandboxSummary> listPodSandboxes(Map<String, String> labels) {
+    var request = ListPodSandboxRequest.newBuilder()
+        .setFilter(PodSandboxFilter.newBuilder().putAllLabelSelector(labels)).build();
+    return CriCall.run("ListPodSandbox", () -> stub(callTimeout).listPodSandbox(request))
         .getItemsList().stream()
         .map(s -> new SandboxSummary(s.getId(), s.getMetadata().getName(), s.getMetadata().getNamespace(),
             s.getMetadata().getUid(), s.getMetadata().getAttempt(), sandboxState(s.getState()),
@@ -169,6 +179,15 @@ public final class RuntimeService {
   public List<ContainerSummary> listContainers(Optional<String> sandboxId) {
     var filter = ContainerFilter.newBuilder();
     sandboxId.ifPresent(filter::setPodSandboxId);
+    return listContainers(filter);
+  }
+
+  /** The containers, of any sandbox and in any state, that carry all of {@code labels}. */
+  public List<ContainerSummary> listContainers(Map<String, String> labels) {
+    return listContainers(ContainerFilter.newBuilder().putAllLabelSelector(labels));
+  }
+
+  private List<ContainerSummary> listContainers(ContainerFilter.Builder filter) {
     var request = ListContainersRequest.newBuilder().setFilter(filter).build();
     return CriCall.run("ListContainers", () -> stub(callTimeout).listContainers(request))
         .getContainersList().stream()

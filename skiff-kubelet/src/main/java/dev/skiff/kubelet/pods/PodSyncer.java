@@ -635,8 +635,9 @@ final class PodSyncer {
 
   /** What the runtime holds of the pod with {@code uid}, found by upstream's pod-UID label. */
   ObservedPod inspect(String uid) {
-    List<SandboxSummary> sandboxes = cri.runtime().listPodSandboxes().stream()
-        .filter(s -> uid.equals(s.labels().get(RuntimeLabels.POD_UID)))
+    // filtered by the runtime: each sync inspects its pod several times, and a node may hold 110 pods
+    Map<String, String> ofPod = Map.of(RuntimeLabels.POD_UID, uid);
+    List<SandboxSummary> sandboxes = cri.runtime().listPodSandboxes(ofPod).stream()
         .sorted(Comparator.comparing(SandboxSummary::createdAt).reversed())
         .toList();
     if (sandboxes.isEmpty()) {
@@ -652,10 +653,7 @@ final class PodSyncer {
       latest = Optional.empty();
     }
     Map<String, List<ContainerStatus>> containers = new HashMap<>();
-    for (ContainerSummary c : cri.runtime().listContainers(Optional.empty())) {
-      if (!uid.equals(c.labels().get(RuntimeLabels.POD_UID))) {
-        continue;
-      }
+    for (ContainerSummary c : cri.runtime().listContainers(ofPod)) {
       try {
         ContainerStatus status = cri.runtime().containerStatus(c.id());
         containers.computeIfAbsent(status.name(), k -> new ArrayList<>()).add(status);
