@@ -50,6 +50,7 @@ public final class PodStrategy implements ResourceStrategy {
   public void prepareForCreate(ObjectNode obj) {
     ObjectNode spec = Json.objectAt(obj, "spec");
     PodSpecDefaults.apply(spec);
+    requestsFromLimits(spec);
     Json.putIfBlank(spec, "serviceAccountName", "default");
     spec.put("serviceAccount", spec.path("serviceAccountName").asString("default"));
     if (!spec.has("enableServiceLinks")) {
@@ -62,6 +63,22 @@ public final class PodStrategy implements ResourceStrategy {
     defaultTolerations(spec);
     ObjectNode status = obj.putObject("status");
     status.put("phase", "Pending").put("qosClass", qosClass(spec));
+  }
+
+  /** As upstream's pod defaults: a resource with a limit but no request requests its limit. */
+  private static void requestsFromLimits(ObjectNode spec) {
+    for (String list : List.of("containers", "initContainers")) {
+      for (JsonNode c : spec.path(list)) {
+        if (c.path("resources").get("limits") instanceof ObjectNode limits && !limits.isEmpty()) {
+          ObjectNode requests = Json.objectAt((ObjectNode) c.get("resources"), "requests");
+          for (var limit : limits.properties()) {
+            if (!requests.has(limit.getKey())) {
+              requests.set(limit.getKey(), limit.getValue().deepCopy());
+            }
+          }
+        }
+      }
+    }
   }
 
   /** Upstream's DefaultTolerationSeconds admission: tolerate not-ready and unreachable for 300s. */
