@@ -94,6 +94,8 @@ public final class ApiServer implements AutoCloseable {
       throw new IllegalStateException("already started");
     }
     Files.createDirectories(config.dataDir());
+    // before anything starts: a bad --advertise-address fails the start at once
+    String advertise = AdvertiseAddress.resolve(config.advertiseAddress(), config.bindAddress());
     ClusterPki pki = ClusterPki.loadOrCreate(config.dataDir(), config.bindAddress());
     List<X509Certificate> clientCas = new ArrayList<>(List.of(pki.ca().credential().certificate()));
     if (config.clientCaFile() != null) {
@@ -153,6 +155,7 @@ public final class ApiServer implements AutoCloseable {
     jetty.setHandler(handler);
     jetty.start();
     port = ((NetworkConnector) jetty.getConnectors()[0]).getLocalPort();
+    publishKubernetesEndpoints(stores, advertise);
     Kubeconfig.write(kubeconfig(), "https://" + hostForUrl(host) + ":" + port, pki.ca().credential(), pki.admin());
     ready = true;
     LOG.info("API server listening on https://{}:{}", config.bindAddress(), port);
@@ -228,6 +231,19 @@ public final class ApiServer implements AutoCloseable {
         throw e;
       }
     }
+  }
+
+  /**
+   * The {@code default/kubernetes} Endpoints and EndpointSlice at the advertised address and the
+   * port now served, brought up to date at every start (upstream's master endpoints reconciler).
+   */
+  private void publishKubernetesEndpoints(Map<ResourceDefinition, GenericStore> stores, String advertise) {
+    GenericStore endpoints = stores.values().stream()
+        .filter(s -> s.definition().group().isEmpty() && s.definition().plural().equals("endpoints")).findFirst().orElseThrow();
+    GenericStore slices = stores.values().stream()
+        .filter(s -> s.definition().plural().equals("endpointslices")).findFirst().orElseThrow();
+    new dev.skiff.apiserver.registry.core.KubernetesServiceEndpoints(endpoints, slices)
+        .reconcile(advertise, port);
   }
 
   private String advertisedHost() {
