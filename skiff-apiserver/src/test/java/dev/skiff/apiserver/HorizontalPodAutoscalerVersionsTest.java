@@ -78,6 +78,12 @@ class HorizontalPodAutoscalerVersionsTest {
     assertThat(kubectl.run("get", V1, "web", "-o",
         "jsonpath={.apiVersion} {.spec.targetCPUUtilizationPercentage}").assertOk().stdout())
         .isEqualTo("autoscaling/v1 70");
+    // the status subresource at v1: its CPU percentage becomes v2's current metric
+    kubectl.run("patch", V1, "web", "--subresource=status", "--type=merge", "-p",
+        "{\"status\":{\"currentReplicas\":2,\"desiredReplicas\":3,\"currentCPUUtilizationPercentage\":40}}").assertOk();
+    assertThat(kubectl.run("get", V2, "web", "-o", "jsonpath={.status.currentReplicas} {.status.desiredReplicas} "
+        + "{.status.currentMetrics[0].resource.current.averageUtilization}").assertOk().stdout()).isEqualTo("2 3 40");
+    assertThat(kubectl.run("get", "hpa", "web").assertOk().stdout()).containsPattern("web\\s+Deployment/web\\s+cpu: 40%/70%\\s+2\\s+5\\s+2");
   }
 
   @Test
