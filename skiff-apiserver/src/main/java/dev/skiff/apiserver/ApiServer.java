@@ -47,6 +47,7 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import tools.jackson.databind.JsonNode;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -244,6 +245,16 @@ public final class ApiServer implements AutoCloseable {
         .filter(s -> s.definition().plural().equals("endpointslices")).findFirst().orElseThrow();
     new dev.skiff.apiserver.registry.core.KubernetesServiceEndpoints(endpoints, slices)
         .reconcile(advertise, port);
+    // the Service's targetPort follows the served port too, as upstream's master service controller keeps it
+    GenericStore services = stores.values().stream()
+        .filter(s -> s.definition().plural().equals("services")).findFirst().orElseThrow();
+    JsonNode https = services.get("default", "kubernetes").path("spec").path("ports").path(0);
+    if (https.path("targetPort").asInt(-1) != port) {
+      services.guaranteedUpdate("default", "kubernetes", "", false, svc -> {
+        ((tools.jackson.databind.node.ObjectNode) svc.path("spec").path("ports").path(0)).put("targetPort", port);
+        return svc;
+      });
+    }
   }
 
   private String advertisedHost() {

@@ -39,6 +39,8 @@ class KubernetesServiceEndpointsTest {
             .isEqualTo("kubernetes IPv4 " + primary + " true " + server.port());
         // the Service stays selector-less, so the endpoint controllers never take these objects over
         assertThat(kubectl.run("get", "service", "kubernetes", "-o", "jsonpath={.spec.selector}").assertOk().stdout()).isEmpty();
+        assertThat(kubectl.run("get", "service", "kubernetes", "-o", "jsonpath={.spec.ports[0].port} {.spec.ports[0].targetPort}")
+            .assertOk().stdout()).isEqualTo("443 " + server.port());
       }
       ApiServerConfig moved = config.withAdvertiseAddress("192.0.2.10");
       String rv;
