@@ -48,6 +48,7 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import tools.jackson.databind.JsonNode;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -95,6 +96,8 @@ public final class ApiServer implements AutoCloseable {
       throw new IllegalStateException("already started");
     }
     Files.createDirectories(config.dataDir());
+    // before anything starts: a bad --advertise-address fails the start at once
+    String advertise = AdvertiseAddress.resolve(config.advertiseAddress(), config.bindAddress());
     ClusterPki pki = ClusterPki.loadOrCreate(config.dataDir(), config.bindAddress());
     List<X509Certificate> clientCas = new ArrayList<>(List.of(pki.ca().credential().certificate()));
     if (config.clientCaFile() != null) {
@@ -155,6 +158,7 @@ public final class ApiServer implements AutoCloseable {
     jetty.setHandler(handler);
     jetty.start();
     port = ((NetworkConnector) jetty.getConnectors()[0]).getLocalPort();
+    publishKubernetesEndpoints(stores, advertise);
     Kubeconfig.write(kubeconfig(), "https://" + hostForUrl(host) + ":" + port, pki.ca().credential(), pki.admin());
     ready = true;
     LOG.info("API server listening on https://{}:{}", config.bindAddress(), port);
@@ -229,6 +233,29 @@ public final class ApiServer implements AutoCloseable {
       if (e.code() != 409) {
         throw e;
       }
+    }
+  }
+
+  /**
+   * The {@code default/kubernetes} Endpoints and EndpointSlice at the advertised address and the
+   * port now served, brought up to date at every start (upstream's master endpoints reconciler).
+   */
+  private void publishKubernetesEndpoints(Map<ResourceDefinition, GenericStore> stores, String advertise) {
+    GenericStore endpoints = stores.values().stream()
+        .filter(s -> s.definition().group().isEmpty() && s.definition().plural().equals("endpoints")).findFirst().orElseThrow();
+    GenericStore slices = stores.values().stream()
+        .filter(s -> s.definition().plural().equals("endpointslices")).findFirst().orElseThrow();
+    new dev.skiff.apiserver.registry.core.KubernetesServiceEndpoints(endpoints, slices)
+        .reconcile(advertise, port);
+    // the Service's targetPort follows the served port too, as upstream's master service controller keeps it
+    GenericStore services = stores.values().stream()
+        .filter(s -> s.definition().plural().equals("services")).findFirst().orElseThrow();
+    JsonNode https = services.get("default", "kubernetes").path("spec").path("ports").path(0);
+    if (https.path("targetPort").asInt(-1) != port) {
+      services.guaranteedUpdate("default", "kubernetes", "", false, svc -> {
+        ((tools.jackson.databind.node.ObjectNode) svc.path("spec").path("ports").path(0)).put("targetPort", port);
+        return svc;
+      });
     }
   }
 

@@ -20,6 +20,9 @@ import java.util.Objects;
  *     exec and port-forward; null when there is none
  * @param admission the admission plugins that run ({@code --disable-admission-plugins} turns some
  *     off)
+ * @param advertiseAddress the address the {@code default/kubernetes} Endpoints publish
+ *     ({@code --advertise-address}); null: the bind address, or the host's primary IPv4 when that
+ *     is unspecified or loopback, as upstream ({@link AdvertiseAddress})
  */
 public record ApiServerConfig(
     Path dataDir,
@@ -30,7 +33,8 @@ public record ApiServerConfig(
     Path clientCaFile,
     Duration watchBookmarkInterval,
     String localNode,
-    AdmissionPlugins admission) {
+    AdmissionPlugins admission,
+    String advertiseAddress) {
 
   public ApiServerConfig {
     Objects.requireNonNull(dataDir, "dataDir");
@@ -52,50 +56,64 @@ public record ApiServerConfig(
     this(dataDir, bindAddress, port, store, tokenAuthFile, clientCaFile, Duration.ofMinutes(1));
   }
 
+  /** Every setting but the advertised address, which is derived ({@link AdvertiseAddress}). */
+  public ApiServerConfig(Path dataDir, String bindAddress, int port, Store store, Path tokenAuthFile,
+      Path clientCaFile, Duration watchBookmarkInterval, String localNode, AdmissionPlugins admission) {
+    this(dataDir, bindAddress, port, store, tokenAuthFile, clientCaFile, watchBookmarkInterval, localNode, admission,
+        null);
+  }
+
   /** As the six-argument constructor, with a bookmark interval. */
   public ApiServerConfig(Path dataDir, String bindAddress, int port, Store store, Path tokenAuthFile,
       Path clientCaFile, Duration watchBookmarkInterval) {
     this(dataDir, bindAddress, port, store, tokenAuthFile, clientCaFile, watchBookmarkInterval, null,
-        new AdmissionPlugins(java.util.Set.of(AdmissionPlugins.SERVICE_ACCOUNT)));
+        new AdmissionPlugins(java.util.Set.of(AdmissionPlugins.SERVICE_ACCOUNT)), null);
   }
 
   public ApiServerConfig withLocalNode(String node) {
     return new ApiServerConfig(dataDir, bindAddress, port, store, tokenAuthFile, clientCaFile, watchBookmarkInterval,
-        node, admission);
+        node, admission, advertiseAddress);
   }
 
   /** kube-apiserver's and k3s's defaults: all addresses, port 6443, every admission plugin. */
   public static ApiServerConfig defaults(Path dataDir, Store store) {
     return new ApiServerConfig(dataDir, "0.0.0.0", 6443, store, null, null, Duration.ofMinutes(1), null,
-        AdmissionPlugins.all());
+        AdmissionPlugins.all(), null);
   }
 
   public ApiServerConfig withAdmission(AdmissionPlugins a) {
     return new ApiServerConfig(dataDir, bindAddress, port, store, tokenAuthFile, clientCaFile, watchBookmarkInterval,
-        localNode, a);
+        localNode, a, advertiseAddress);
   }
 
   public ApiServerConfig withPort(int p) {
     return new ApiServerConfig(dataDir, bindAddress, p, store, tokenAuthFile, clientCaFile, watchBookmarkInterval,
-        localNode, admission);
+        localNode, admission, advertiseAddress);
   }
 
   public ApiServerConfig withBindAddress(String a) {
     return new ApiServerConfig(dataDir, a, port, store, tokenAuthFile, clientCaFile, watchBookmarkInterval,
-        localNode, admission);
+        localNode, admission, advertiseAddress);
   }
 
   public ApiServerConfig withTokenAuthFile(Path f) {
     return new ApiServerConfig(dataDir, bindAddress, port, store, f, clientCaFile, watchBookmarkInterval,
-        localNode, admission);
+        localNode, admission, advertiseAddress);
   }
 
   public ApiServerConfig withClientCaFile(Path f) {
     return new ApiServerConfig(dataDir, bindAddress, port, store, tokenAuthFile, f, watchBookmarkInterval,
-        localNode, admission);
+        localNode, admission, advertiseAddress);
   }
 
   public ApiServerConfig withWatchBookmarkInterval(Duration d) {
-    return new ApiServerConfig(dataDir, bindAddress, port, store, tokenAuthFile, clientCaFile, d, localNode, admission);
+    return new ApiServerConfig(dataDir, bindAddress, port, store, tokenAuthFile, clientCaFile, d, localNode, admission,
+        advertiseAddress);
+  }
+
+  /** With {@code --advertise-address}; null derives it. */
+  public ApiServerConfig withAdvertiseAddress(String a) {
+    return new ApiServerConfig(dataDir, bindAddress, port, store, tokenAuthFile, clientCaFile, watchBookmarkInterval,
+        localNode, admission, a);
   }
 }

@@ -44,6 +44,11 @@ final class ServerCommand implements Callable<Integer> {
       description = "API server address (default: ${DEFAULT-VALUE}).")
   String bindAddress;
 
+  @Option(names = "--advertise-address", paramLabel = "ADDR",
+      description = "Address published in the default/kubernetes Endpoints for pods to reach the API server"
+          + " (default: --bind-address, or the host's primary IPv4 when that is 0.0.0.0 or loopback).")
+  String advertiseAddress;
+
   @Option(names = "--datastore-endpoint", paramLabel = "URL", defaultValue = "sqlite",
       description = "'sqlite' (embedded, in the data dir) or etcd URLs, e.g. http://127.0.0.1:2379 (default: ${DEFAULT-VALUE}).")
   String datastoreEndpoint;
@@ -122,7 +127,7 @@ final class ServerCommand implements Callable<Integer> {
     boolean agent = runAgent(err);
     ApiServer apiServer = new ApiServer(new ApiServerConfig(
         dir, bindAddress, httpsListenPort, store, tokenAuthFile, clientCaFile)
-        .withLocalNode(localNode(agent, dir)).withAdmission(admission));
+        .withLocalNode(localNode(agent, dir)).withAdmission(admission).withAdvertiseAddress(advertiseAddress));
     try {
       apiServer.start();
     } catch (Exception e) {

@@ -38,4 +38,13 @@ class ServerCommandTest {
     assertThat(run.exitCode()).isEqualTo(1);
     assertThat(run.err()).contains("cannot create the data dir").contains("not-a-dir");
   }
+
+  @Test
+  void anAdvertiseAddressThatIsNotAnIpFailsTheStartWithAMessage() {
+    CliRun run = CliRun.skiff("server", "--data-dir", dataDir.toString(), "--disable-agent",
+        "--https-listen-port", "0", "--bind-address", "127.0.0.1", "--advertise-address", "example.com");
+
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err()).contains("cannot start the API server").contains("not an IP address: example.com");
+  }
 }

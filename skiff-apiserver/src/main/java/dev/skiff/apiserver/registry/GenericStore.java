@@ -79,7 +79,8 @@ public final class GenericStore {
     this.store = Objects.requireNonNull(store, "store");
     this.strategy = Objects.requireNonNull(strategy, "strategy");
     this.def = strategy.definition();
-    this.codec = new ObjectCodec(def);
+    this.codec = strategy instanceof dev.skiff.apiserver.conversion.ConvertedVersion c
+        ? new ObjectCodec(def, c.conversion()) : new ObjectCodec(def);
     this.namespaces = Objects.requireNonNull(namespaces, "namespaces");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.isNamespaces = def.group().isEmpty() && def.plural().equals("namespaces");

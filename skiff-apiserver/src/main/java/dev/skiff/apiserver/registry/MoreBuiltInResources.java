@@ -39,6 +39,8 @@ final class MoreBuiltInResources {
     all.add(new JobStrategy());
     all.add(new CronJobStrategy());
     all.add(new HorizontalPodAutoscalerStrategy());
+    // after v2, so that discovery prefers v2 (the order of registration is the order of preference)
+    all.add(new dev.skiff.apiserver.registry.autoscaling.HorizontalPodAutoscalerV1Strategy());
     all.addAll(NetworkingResources.strategies());
     all.add(new PodDisruptionBudgetStrategy());
     all.add(new PriorityClassStrategy());

@@ -2,6 +2,7 @@ package dev.skiff.apiserver.registry;
 
 import dev.skiff.apiserver.api.ObjectMeta;
 import dev.skiff.apiserver.api.StatusError;
+import dev.skiff.apiserver.conversion.VersionConversion;
 import dev.skiff.apiserver.discovery.ResourceDefinition;
 import dev.skiff.apiserver.json.Json;
 import dev.skiff.apiserver.json.JsonBuffer;
@@ -15,9 +16,24 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * How one resource's objects are stored: keys under the resource's prefix, values as JSON without
  * {@code metadata.resourceVersion}, which is always the key's mod revision (as upstream's etcd3
- * storage does).
+ * storage does). A resource served by conversion ({@link VersionConversion}) is stored at its storage
+ * version and converted on every encode and decode.
  */
-public record ObjectCodec(ResourceDefinition definition) {
+public record ObjectCodec(ResourceDefinition definition, VersionConversion conversion) {
+
+  public ObjectCodec {
+    java.util.Objects.requireNonNull(definition, "definition");
+    java.util.Objects.requireNonNull(conversion, "conversion");
+  }
+
+  /** The codec of a resource stored at its own version. */
+  public ObjectCodec(ResourceDefinition definition) {
+    this(definition, VersionConversion.NONE);
+  }
+
+  private boolean converts() {
+    return conversion != VersionConversion.NONE;
+  }
 
   public Bytes key(String namespace, String name) {
     return Bytes.of(definition.storagePrefix() + (definition.namespaced() ? namespace + "/" : "") + name);
@@ -30,6 +46,11 @@ public record ObjectCodec(ResourceDefinition definition) {
   }
 
   public Bytes encode(ObjectNode obj) {
+    if (converts()) {
+      ObjectNode copy = obj.deepCopy();
+      ObjectMeta.of(copy).remove("resourceVersion");
+      return Bytes.wrap(Json.write(conversion.toStorage(copy)));
+    }
     if (!obj.path("metadata").has("resourceVersion")) {
       return Bytes.wrap(Json.write(obj));
     }
@@ -43,6 +64,12 @@ public record ObjectCodec(ResourceDefinition definition) {
    * of {@code kv} gives, without parsing the bytes again. {@code written} becomes the result.
    */
   public ObjectNode withRevision(ObjectNode written, KeyValue kv) {
+    if (converts()) {
+      // what a read returns: the stored form converted back (round-trip annotations and all)
+      ObjectNode stored = conversion.toStorage(written.deepCopy());
+      written.removeAll();
+      written.setAll(conversion.fromStorage(stored));
+    }
     written.put("kind", definition.kind()).put("apiVersion", definition.apiVersion());
     ObjectMeta.of(written).put("resourceVersion", Long.toString(kv.modRevision()));
     return written;
@@ -54,7 +81,7 @@ public record ObjectCodec(ResourceDefinition definition) {
    * {@link #decode(KeyValue)} without kind and apiVersion.
    */
   public void writeListItem(KeyValue kv, JsonBuffer out) {
-    if (!StoredObjectWriter.writeListItem(kv.value().unsafeArray(), kv.modRevision(), out)) {
+    if (converts() || !StoredObjectWriter.writeListItem(kv.value().unsafeArray(), kv.modRevision(), out)) {
       out.write(Json.write(decode(kv).without(java.util.List.of("kind", "apiVersion"))));
     }
   }
@@ -73,6 +100,9 @@ public record ObjectCodec(ResourceDefinition definition) {
     }
     if (!(n instanceof ObjectNode obj)) {
       throw StatusError.internal("stored object is not a JSON object");
+    }
+    if (converts()) {
+      obj = conversion.fromStorage(obj);
     }
     obj.put("kind", definition.kind()).put("apiVersion", definition.apiVersion());
     ObjectMeta.of(obj).put("resourceVersion", Long.toString(revision));

@@ -228,4 +228,24 @@ class EndpointControllersTest {
       assertThat(slices("nobody")).isEmpty();
     });
   }
+
+  @Test
+  void theApiServersOwnKubernetesEndpointsAreLeftAlone() {
+    var defaultEndpoints = cluster.client.endpoints().inNamespace("default").withName("kubernetes");
+    var kubernetesSlices = cluster.client.discovery().v1().endpointSlices().inNamespace("default")
+        .withLabel("kubernetes.io/service-name", "kubernetes");
+    Endpoints before = defaultEndpoints.get();
+    assertThat(before.getSubsets().getFirst().getAddresses()).hasSize(1);
+    String sliceRv = kubernetesSlices.list().getItems().getFirst().getMetadata().getResourceVersion();
+    // an event for the Service (a label added), then a Service the controllers must serve after it
+    cluster.client.services().inNamespace("default").withName("kubernetes")
+        .edit(s -> new ServiceBuilder(s).editMetadata().addToLabels("touched", "yes").endMetadata().build());
+    cluster.client.services().inNamespace(NS).resource(new ServiceBuilder().withNewMetadata().withName("after")
+        .endMetadata().withNewSpec().withSelector(Map.of("app", "after")).addNewPort().withPort(80).endPort().endSpec()
+        .build()).create();
+    await().atMost(Duration.ofSeconds(60)).until(() -> endpoints("after") != null && !slices("after").isEmpty());
+    assertThat(defaultEndpoints.get().getMetadata().getResourceVersion()).isEqualTo(before.getMetadata().getResourceVersion());
+    assertThat(kubernetesSlices.list().getItems()).singleElement()
+        .satisfies(s -> assertThat(s.getMetadata().getResourceVersion()).isEqualTo(sliceRv));
+  }
 }
