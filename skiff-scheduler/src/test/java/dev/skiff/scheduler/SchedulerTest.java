@@ -30,12 +30,14 @@ class SchedulerTest {
     SchedulingQueue queue;
     Nominator nominator;
     Scheduler scheduler;
+    Framework framework;
 
     void start(dev.skiff.scheduler.framework.PodBinder binder) {
         nominator = new Nominator();
         Framework fw = new Framework(dev.skiff.scheduler.plugins.InTreeRegistry.defaultProfile(),
                 dev.skiff.scheduler.plugins.InTreeRegistry.factories(new java.util.Random(3)),
                 new Framework.Options(new java.util.Random(3), nominator, binder, recorder, ClusterLister.EMPTY));
+        framework = fw;
         queue = new SchedulingQueue(clock, QueueOptions.DEFAULTS, fw.eventsByPlugin(), nominator);
         scheduler = new Scheduler(fw, cache, queue, new SchedulingEvents() {
             @Override
@@ -94,6 +96,7 @@ class SchedulerTest {
             assertThat(u.message()).isEqualTo("0/1 nodes are available: 1 Insufficient cpu.");
             assertThat(u.victims()).extracting(PodInfo::key).containsExactly("default/low");
         });
+        TestFrameworks.awaitEvictions(framework);
         assertThat(recorder.evicted).containsExactly("default/low");
         assertThat(nominator.nominatedPodsForNode("n1")).extracting(PodInfo::key).containsExactly("default/vip");
         // the API deletes the victim; the informer tells the cache and the queue

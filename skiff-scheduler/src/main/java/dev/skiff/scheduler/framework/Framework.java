@@ -49,6 +49,7 @@ public final class Framework implements FrameworkHandle {
     private final List<ReservePlugin> reserve = new ArrayList<>();
     private final List<PermitPlugin> permit = new ArrayList<>();
     private final List<BindPlugin> bind = new ArrayList<>();
+    private final FilterPlugin[] allFilters;
     private int nextStartNodeIndex;
 
     /** Everything a framework is built from; collaborators default to no-ops when null is not allowed. */
@@ -93,6 +94,7 @@ public final class Framework implements FrameworkHandle {
             if (p instanceof PermitPlugin x) permit.add(x);
             if (p instanceof BindPlugin x) bind.add(x);
         }
+        this.allFilters = filter.toArray(FilterPlugin[]::new);
     }
 
     public Profile profile() { return profile; }
@@ -143,16 +145,18 @@ public final class Framework implements FrameworkHandle {
                 return new ScheduleAttempt.Scheduled(nominated, 1, 1);
             }
         }
-        // Filter
+        // Filter: the plugins not skipped by their PreFilter, worked out once per cycle, not per node
+        FilterPlugin[] active = activeFilterPlugins(state);
         int toFind = numFeasibleNodesToFind(profile.percentageOfNodesToScore(), all);
         List<NodeInfo> feasible = new ArrayList<>(Math.min(toFind, all));
         Map<String, Status> statuses = new HashMap<>();
         List<NodeInfo> nodes = snapshot.nodes();
         int processed = 0;
         for (int i = 0; i < all && feasible.size() < toFind; i++) {
-            NodeInfo n = nodes.get((nextStartNodeIndex + i) % all);
+            int index = nextStartNodeIndex + i;
+            NodeInfo n = nodes.get(index >= all ? index - all : index);
             processed++;
-            Status s = runFilterWithNominatedPods(state, pod, n);
+            Status s = runFilterWithNominatedPods(state, pod, n, active);
             switch (s) {
                 case Status.Success ok -> feasible.add(n);
                 case Status.Unschedulable u -> {
@@ -280,11 +284,15 @@ public final class Framework implements FrameworkHandle {
 
     @Override
     public Status runFilterWithNominatedPods(CycleState state, PodInfo pod, NodeInfo node) {
+        return runFilterWithNominatedPods(state, pod, node, activeFilterPlugins(state));
+    }
+
+    private Status runFilterWithNominatedPods(CycleState state, PodInfo pod, NodeInfo node, FilterPlugin[] active) {
         // upstream runs Filter twice when pods are nominated here: with them (they keep their room)
         // and without them (pod affinity to a nominated pod must not be what makes it fit)
         List<PodInfo> nominatedHere = nominatedPodsToAdd(pod, node.name());
         if (nominatedHere.isEmpty()) {
-            return runFilterPlugins(state, pod, node);
+            return runFilterPlugins(active, state, pod, node);
         }
         CycleState withState = state.copy();
         NodeInfo withNode = node.copy();
@@ -295,11 +303,11 @@ public final class Framework implements FrameworkHandle {
                 return s;
             }
         }
-        Status s = runFilterPlugins(withState, pod, withNode);
+        Status s = runFilterPlugins(active, withState, pod, withNode);
         if (!s.isSuccess()) {
             return s;
         }
-        return runFilterPlugins(state, pod, node);
+        return runFilterPlugins(active, state, pod, node);
     }
 
     private List<PodInfo> nominatedPodsToAdd(PodInfo pod, String nodeName) {
@@ -318,11 +326,33 @@ public final class Framework implements FrameworkHandle {
 
     /** Runs each Filter in order and returns the first rejection, attributed to its plugin. */
     public Status runFilterPlugins(CycleState state, PodInfo pod, NodeInfo node) {
+        return runFilterPlugins(activeFilterPlugins(state), state, pod, node);
+    }
+
+    /** The Filter plugins whose PreFilter did not return Skip in {@code state}, in order. */
+    private FilterPlugin[] activeFilterPlugins(CycleState state) {
+        Set<String> skipped = state.skipFilterPlugins();
+        if (skipped.isEmpty()) {
+            return allFilters;
+        }
+        List<FilterPlugin> active = new ArrayList<>(filter.size());
         for (FilterPlugin p : filter) {
-            if (state.skipFilterPlugins().contains(p.name())) {
-                continue;
+            if (!skipped.contains(p.name())) {
+                active.add(p);
             }
-            Status s = call(() -> p.filter(state, pod, node));
+        }
+        return active.toArray(FilterPlugin[]::new);
+    }
+
+    private static Status runFilterPlugins(FilterPlugin[] active, CycleState state, PodInfo pod, NodeInfo node) {
+        for (FilterPlugin p : active) {
+            Status s;
+            // inline rather than through call(): no capturing lambda per plugin per node
+            try {
+                s = Objects.requireNonNull(p.filter(state, pod, node), "plugin returned null status");
+            } catch (RuntimeException e) {
+                s = new Status.Error(String.valueOf(e.getMessage()), e);
+            }
             if (!s.isSuccess()) {
                 return s instanceof Status.Unschedulable u ? u.withPlugin(p.name()) : s;
             }

@@ -122,6 +122,8 @@ public final class NodeInfo {
     public Node node() { return node; }
     public String name() { return node.getMetadata().getName(); }
     public List<PodInfo> pods() { return Collections.unmodifiableList(pods); }
+    /** {@code pods().size()} without the view: Filter asks this of every node it visits. */
+    public int podCount() { return pods.size(); }
     public List<PodInfo> podsWithAffinity() { return Collections.unmodifiableList(podsWithAffinity); }
     public List<PodInfo> podsWithRequiredAntiAffinity() { return Collections.unmodifiableList(podsWithRequiredAntiAffinity); }
     public List<HostPort> usedPorts() { return Collections.unmodifiableList(usedPorts); }

@@ -79,6 +79,19 @@ public final class TestFrameworks {
         return Snapshot.of(ClusterLister.EMPTY, List.of(nodes));
     }
 
+    /** Waits for the evictions DefaultPreemption started after its cycles (it writes them asynchronously). */
+    public static void awaitEvictions(Framework fw) {
+        if (fw.plugins().get(dev.skiff.scheduler.plugins.defaultpreemption.DefaultPreemption.NAME)
+                instanceof dev.skiff.scheduler.plugins.defaultpreemption.DefaultPreemption p) {
+            try {
+                p.awaitEvictions();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
     public static Framework defaults() {
         return defaults(ClusterLister.EMPTY, new Recorder(), PodNominator.NONE);
     }

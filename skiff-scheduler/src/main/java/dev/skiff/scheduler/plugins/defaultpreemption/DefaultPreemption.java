@@ -20,6 +20,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -32,6 +34,15 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p>Each node is tried on copies of its NodeInfo and of the cycle state, so the snapshot is never
  * changed. As upstream, at most max(10% of nodes, 100) candidates are collected, starting from a
  * random node.
+ *
+ * <p>The victims' API writes run after the cycle, as upstream 1.33's {@code SchedulerAsyncPreemption}
+ * (1.32 waited for them inside the cycle, which made every preemption cost two API round trips of
+ * the single scheduling thread): {@link #postFilter} nominates the node and returns; one virtual
+ * thread per victim marks and deletes it (at most {@value #MAX_EVICTIONS_IN_FLIGHT} at a time over
+ * all preemptors). While a preemptor's evictions are in flight, a new attempt of that pod does not
+ * preempt again (upstream keeps it out of activeQ for that time): it keeps its nomination and waits
+ * for the victims' delete events. A failed eviction drops the nomination; the pod is retried on
+ * the next event or flush.
  */
 public final class DefaultPreemption implements PostFilterPlugin {
 
@@ -40,11 +51,16 @@ public final class DefaultPreemption implements PostFilterPlugin {
     public static final String NOT_HELPFUL = "Preemption is not helpful for scheduling";
     static final int MIN_CANDIDATE_NODES_PERCENTAGE = 10;
     static final int MIN_CANDIDATE_NODES_ABSOLUTE = 100;
+    static final int MAX_EVICTIONS_IN_FLIGHT = 64;
+    static final String EVICTING = "victims of this pod's last preemption are still being evicted";
 
     private static final Logger log = LoggerFactory.getLogger(DefaultPreemption.class);
 
     private final FrameworkHandle handle;
     private final Random random;
+    /** Preemptors whose victims are being evicted, with the thread that does it. */
+    private final Map<String, Thread> preempting = new ConcurrentHashMap<>();
+    private final Semaphore evictionSlots = new Semaphore(MAX_EVICTIONS_IN_FLIGHT);
 
     public DefaultPreemption(FrameworkHandle handle, Random random) {
         this.handle = handle;
@@ -58,6 +74,10 @@ public final class DefaultPreemption implements PostFilterPlugin {
 
     @Override
     public Outcome postFilter(CycleState state, PodInfo pod, Snapshot snapshot, Map<String, Status> filteredNodeStatuses) {
+        if (preempting.containsKey(pod.key())) {
+            // its victims are not all gone yet: preempting again would evict a second node's pods
+            return new Outcome(null, Status.unschedulable("preemption: " + EVICTING));
+        }
         String notEligible = notEligibleReason(pod, snapshot, filteredNodeStatuses);
         if (notEligible != null) {
             return new Outcome(null, Status.unschedulable("preemption: " + notEligible));
@@ -78,38 +98,71 @@ public final class DefaultPreemption implements PostFilterPlugin {
             return new Outcome(new PostFilterResult("", List.of()), Status.unschedulable("preemption: " + FailedSchedulingMessage.of(d)));
         }
         Candidate best = pick(candidates);
-        try {
-            evictAll(best.victims(), pod);
-            // lower-priority pods nominated to this node lose their claim: the room is now ours
-            for (PodInfo nominated : handle.nominator().nominatedPodsForNode(best.nodeName())) {
-                if (nominated.priority() < pod.priority()) {
-                    handle.evictor().clearNominatedNodeName(nominated);
-                    handle.nominator().deleteNominatedPodIfExists(nominated.key());
-                }
+        // lower-priority pods nominated to this node lose their claim now, so the next cycle sees the room as ours
+        List<PodInfo> outbid = new ArrayList<>();
+        for (PodInfo nominated : handle.nominator().nominatedPodsForNode(best.nodeName())) {
+            if (nominated.priority() < pod.priority()) {
+                handle.nominator().deleteNominatedPodIfExists(nominated.key());
+                outbid.add(nominated);
             }
-        } catch (Exception e) {
-            log.warn("preemption for {} on {} failed", pod.key(), best.nodeName(), e);
-            return new Outcome(null, new Status.Error("preemption: " + e.getMessage(), e));
+        }
+        if (!best.victims().isEmpty() || !outbid.isEmpty()) {
+            startEvictions(pod, best, outbid);
         }
         return new Outcome(new PostFilterResult(best.nodeName(), best.victims()), Status.SUCCESS);
     }
 
+    /** Evicts the candidate's victims and clears the outbid pods' nominations after the cycle. */
+    private void startEvictions(PodInfo pod, Candidate best, List<PodInfo> outbid) {
+        Thread t = Thread.ofVirtual().name("preempt-for-" + pod.key()).unstarted(() -> {
+            try {
+                evictAll(best.victims(), pod);
+                for (PodInfo nominated : outbid) {
+                    handle.evictor().clearNominatedNodeName(nominated);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Exception e) {
+                log.warn("preemption for {} on {} failed", pod.key(), best.nodeName(), e);
+                handle.nominator().deleteNominatedPodIfExists(pod.key());
+            } finally {
+                preempting.remove(pod.key());
+            }
+        });
+        // registered before it starts, so a fast finish cannot leave the entry behind
+        preempting.put(pod.key(), t);
+        t.start();
+    }
+
+    /** Whether {@code podKey}'s victims are still being evicted. */
+    public boolean isPreempting(String podKey) {
+        return preempting.containsKey(podKey);
+    }
+
+    /** Waits until every eviction started so far has finished (tests; orderly shutdown). */
+    public void awaitEvictions() throws InterruptedException {
+        for (Thread t : List.copyOf(preempting.values())) {
+            t.join();
+        }
+    }
+
     /**
      * Evicts the victims at once, one virtual thread each, and waits for all, as upstream's
-     * {@code prepareCandidate} (which deletes in parallel): the scheduling cycle then costs one
-     * eviction's latency, not one per victim. The first failure is thrown after all have finished.
+     * {@code prepareCandidate} (which deletes in parallel). The first failure is thrown after all
+     * have finished.
      */
     private void evictAll(List<PodInfo> victims, PodInfo preemptor) throws Exception {
-        if (victims.size() == 1) {
-            handle.evictor().evict(victims.getFirst(), preemptor);
-            return;
-        }
         List<Thread> threads = new ArrayList<>(victims.size());
         AtomicReference<Exception> failure = new AtomicReference<>();
         for (PodInfo victim : victims) {
             threads.add(Thread.ofVirtual().name("preempt-" + victim.key()).start(() -> {
                 try {
-                    handle.evictor().evict(victim, preemptor);
+                    evictionSlots.acquire();
+                    try {
+                        handle.evictor().evict(victim, preemptor);
+                    } finally {
+                        evictionSlots.release();
+                    }
                 } catch (Exception e) {
                     failure.compareAndSet(null, e);
                 }

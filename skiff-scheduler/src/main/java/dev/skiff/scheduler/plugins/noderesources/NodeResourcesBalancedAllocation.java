@@ -28,13 +28,14 @@ public final class NodeResourcesBalancedAllocation implements ScorePlugin, Enque
     @Override
     public long score(CycleState state, PodInfo pod, NodeInfo node) {
         Resources alloc = node.allocatable();
-        Resources used = node.requested().plus(pod.requests());
+        Resources onNode = node.requested();
+        Resources podReq = pod.requests();
         // a resource the node does not report is left out; with one resource left there is no deviation
         if (alloc.milliCpu() == 0 || alloc.memory() == 0) {
             return MAX_NODE_SCORE;
         }
-        double cpu = Math.min(1.0, (double) used.milliCpu() / alloc.milliCpu());
-        double mem = Math.min(1.0, (double) used.memory() / alloc.memory());
+        double cpu = Math.min(1.0, (double) (onNode.milliCpu() + podReq.milliCpu()) / alloc.milliCpu());
+        double mem = Math.min(1.0, (double) (onNode.memory() + podReq.memory()) / alloc.memory());
         // with two resources the standard deviation is half their distance
         double std = Math.abs(cpu - mem) / 2;
         return (long) ((1 - std) * MAX_NODE_SCORE);

@@ -14,6 +14,7 @@ import dev.skiff.scheduler.framework.ScheduleAttempt;
 import dev.skiff.scheduler.framework.Snapshot;
 import dev.skiff.scheduler.framework.Status;
 import dev.skiff.scheduler.framework.TestFrameworks;
+import dev.skiff.scheduler.queue.Nominator;
 import dev.skiff.scheduler.framework.TestPods;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
@@ -53,6 +54,7 @@ class DefaultPreemptionTest {
             return new Run(a, null, null, rec);
         }
         PostFilterPlugin.Outcome o = fw.runPostFilterPlugins(state, p, snap, nf.diagnosis());
+        TestFrameworks.awaitEvictions(fw);
         Diagnosis d = o.status().isSuccess() ? nf.diagnosis() : nf.diagnosis().withPostFilterMsg(o.status().message());
         return new Run(a, o, FailedSchedulingMessage.of(d), rec);
     }
@@ -181,17 +183,19 @@ class DefaultPreemptionTest {
     }
 
     @Test
-    void evictsAllVictimsConcurrentlyAndWaitsForThem() {
-        // each eviction waits until all three have started: run one after another they would never finish
+    void evictsAllVictimsConcurrentlyAfterTheCycle() throws InterruptedException {
+        // each eviction waits until all three have started (one after another they would never finish),
+        // and none may finish before the cycle has returned
         CountDownLatch started = new CountDownLatch(3);
+        CountDownLatch cycleReturned = new CountDownLatch(1);
         List<String> evicted = Collections.synchronizedList(new ArrayList<>());
         TestFrameworks.Recorder binder = new TestFrameworks.Recorder();
         PodEvictor evictor = new PodEvictor() {
             @Override
             public void evict(PodInfo victim, PodInfo preemptor) throws Exception {
                 started.countDown();
-                if (!started.await(20, TimeUnit.SECONDS)) {
-                    throw new IllegalStateException("victims were evicted one at a time");
+                if (!started.await(20, TimeUnit.SECONDS) || !cycleReturned.await(20, TimeUnit.SECONDS)) {
+                    throw new IllegalStateException("victims were evicted one at a time, or inside the cycle");
                 }
                 evicted.add(victim.key());
             }
@@ -209,13 +213,58 @@ class DefaultPreemptionTest {
         ScheduleAttempt.NoFit nf = (ScheduleAttempt.NoFit) fw.schedulePod(state, p, snap);
 
         PostFilterPlugin.Outcome o = fw.runPostFilterPlugins(state, p, snap, nf.diagnosis());
+        cycleReturned.countDown();
 
         assertThat(o.status()).isEqualTo(Status.SUCCESS);
+        assertThat(o.result().nominatedNodeName()).isEqualTo("n1");
+        DefaultPreemption plugin = (DefaultPreemption) fw.plugins().get(DefaultPreemption.NAME);
+        plugin.awaitEvictions();
         assertThat(evicted).containsExactlyInAnyOrder("default/a", "default/b", "default/c");
+        assertThat(plugin.isPreempting("default/p")).isFalse();
     }
 
     @Test
-    void aFailedEvictionFailsThePreemptionAfterTheOthersFinish() {
+    void aPodWhoseVictimsAreStillBeingEvictedDoesNotPreemptAgain() throws InterruptedException {
+        CountDownLatch release = new CountDownLatch(1);
+        List<String> evicted = Collections.synchronizedList(new ArrayList<>());
+        PodEvictor evictor = new PodEvictor() {
+            @Override
+            public void evict(PodInfo victim, PodInfo preemptor) throws Exception {
+                if (!release.await(20, TimeUnit.SECONDS)) {
+                    throw new IllegalStateException("never released");
+                }
+                evicted.add(victim.key());
+            }
+
+            @Override
+            public void clearNominatedNodeName(PodInfo pod) {
+            }
+        };
+        Framework fw = new Framework(InTreeRegistry.defaultProfile(), InTreeRegistry.factories(new Random(1)),
+                new Framework.Options(new Random(1), PodNominator.NONE, new TestFrameworks.Recorder(), evictor, ClusterLister.EMPTY));
+        Snapshot snap = Snapshot.of(ClusterLister.EMPTY, List.of(
+                node("n1").allocatable("cpu", "2").info(cpu("a", "2", 1)),
+                node("n2").allocatable("cpu", "2").info(cpu("b", "2", 1))));
+        PodInfo p = cpu("p", "2", 100).info();
+        CycleState state = new CycleState();
+        ScheduleAttempt.NoFit nf = (ScheduleAttempt.NoFit) fw.schedulePod(state, p, snap);
+        assertThat(fw.runPostFilterPlugins(state, p, snap, nf.diagnosis()).status()).isEqualTo(Status.SUCCESS);
+
+        // retried before its victim is gone (the snapshot still holds both nodes' pods)
+        CycleState again = new CycleState();
+        ScheduleAttempt.NoFit nf2 = (ScheduleAttempt.NoFit) fw.schedulePod(again, p, snap);
+        PostFilterPlugin.Outcome second = fw.runPostFilterPlugins(again, p, snap, nf2.diagnosis());
+        release.countDown();
+        TestFrameworks.awaitEvictions(fw);
+
+        assertThat(second.status()).isInstanceOf(Status.Unschedulable.class);
+        assertThat(second.status().message()).contains(DefaultPreemption.EVICTING);
+        assertThat(second.result()).isNull();
+        assertThat(evicted).hasSize(1);
+    }
+
+    @Test
+    void aFailedEvictionDropsTheNominationAfterTheOthersFinish() {
         List<String> evicted = Collections.synchronizedList(new ArrayList<>());
         PodEvictor evictor = new PodEvictor() {
             @Override
@@ -230,18 +279,21 @@ class DefaultPreemptionTest {
             public void clearNominatedNodeName(PodInfo pod) {
             }
         };
+        Nominator nominator = new Nominator();
         Framework fw = new Framework(InTreeRegistry.defaultProfile(), InTreeRegistry.factories(new Random(1)),
-                new Framework.Options(new Random(1), PodNominator.NONE, new TestFrameworks.Recorder(), evictor, ClusterLister.EMPTY));
+                new Framework.Options(new Random(1), nominator, new TestFrameworks.Recorder(), evictor, ClusterLister.EMPTY));
         Snapshot snap = Snapshot.of(ClusterLister.EMPTY,
                 List.of(node("n1").allocatable("cpu", "2").info(cpu("a", "1", 1), cpu("b", "1", 1))));
         CycleState state = new CycleState();
         PodInfo p = cpu("p", "2", 100).info();
+        nominator.addNominatedPod(p, "n1");
         ScheduleAttempt.NoFit nf = (ScheduleAttempt.NoFit) fw.schedulePod(state, p, snap);
 
         PostFilterPlugin.Outcome o = fw.runPostFilterPlugins(state, p, snap, nf.diagnosis());
+        TestFrameworks.awaitEvictions(fw);
 
-        assertThat(o.status()).isInstanceOf(Status.Error.class);
-        assertThat(o.status().message()).contains("the API refused");
+        assertThat(o.status()).isEqualTo(Status.SUCCESS);
         assertThat(evicted).containsExactly("default/a");
+        assertThat(nominator.nominatedPodsForNode("n1")).isEmpty();
     }
 }
