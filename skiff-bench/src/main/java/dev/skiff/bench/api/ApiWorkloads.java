@@ -51,10 +51,10 @@ final class ApiWorkloads {
         .build(), HttpResponse.BodyHandlers.ofString());
     check(r.statusCode() == 201, "namespace create: " + r.statusCode() + " " + r.body());
     // pods are refused until the controller manager has made the namespace's default ServiceAccount
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
     while (client.send(server.request("/api/v1/namespaces/" + name + "/serviceaccounts/default").GET().build(),
         HttpResponse.BodyHandlers.discarding()).statusCode() != 200) {
-      check(System.nanoTime() < deadline, "no default ServiceAccount in namespace " + name + " after 30 s");
+      check(System.nanoTime() < deadline, "no default ServiceAccount in namespace " + name + " after 120 s");
       Thread.sleep(50);
     }
   }
