@@ -32,6 +32,7 @@ import dev.skiff.apiserver.registry.BuiltInResources;
 import dev.skiff.apiserver.registry.GenericStore;
 import dev.skiff.apiserver.registry.NamespaceLifecycle;
 import dev.skiff.apiserver.registry.ResourceStrategy;
+import dev.skiff.apiserver.registry.ObjectLookup;
 import dev.skiff.apiserver.registry.cache.WatchCaches;
 import dev.skiff.apiserver.registry.apiextensions.CustomResourceDefinitionStrategy;
 import dev.skiff.apiserver.registry.apiextensions.CustomResourceDefinitions;
@@ -116,7 +117,8 @@ public final class ApiServer implements AutoCloseable {
     Map<ResourceDefinition, GenericStore> stores = new LinkedHashMap<>();
     Admission admission = Admission.chain(
         List.of(new LimitRangeAdmission(stores), new ResourceQuotaAdmission(stores, clock)));
-    for (ResourceStrategy s : BuiltInResources.strategies(config.store(), config.admission())) {
+    ObjectLookup lookup = new ObjectLookup(config.store(), caches);
+    for (ResourceStrategy s : BuiltInResources.strategies(config.store(), config.admission(), lookup)) {
       stores.put(s.definition(), new GenericStore(config.store(), s, lifecycle, clock, caches, admission));
     }
     CustomResourceDefinitionStrategy crdStrategy = new CustomResourceDefinitionStrategy(clock);

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -25,10 +26,11 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class LimitRangeAdmission implements Admission {
   static final String ANNOTATION = "kubernetes.io/limit-ranger";
-  private final Map<ResourceDefinition, GenericStore> stores;
+  private final Supplier<GenericStore> ranges;
 
   public LimitRangeAdmission(Map<ResourceDefinition, GenericStore> stores) {
-    this.stores = Objects.requireNonNull(stores, "stores");
+    Objects.requireNonNull(stores, "stores");
+    this.ranges = TypedObjects.coreStoreOnce(stores, "limitranges");
   }
 
   @Override
@@ -87,7 +89,7 @@ public final class LimitRangeAdmission implements Admission {
 
   /** The limit items of {@code type} of every LimitRange in {@code namespace}. */
   private List<JsonNode> limits(String namespace, String type) {
-    GenericStore ranges = TypedObjects.coreStore(stores, "limitranges");
+    GenericStore ranges = this.ranges.get();
     List<JsonNode> items = new ArrayList<>();
     for (KeyValue kv : TypedObjects.cachedList(ranges, namespace)) {
       for (JsonNode item : ranges.codec().decode(kv).path("spec").path("limits")) {

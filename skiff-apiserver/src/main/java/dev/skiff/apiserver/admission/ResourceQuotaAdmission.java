@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -33,12 +34,13 @@ import tools.jackson.databind.node.ObjectNode;
 public final class ResourceQuotaAdmission implements Admission {
   private static final int MAX_ATTEMPTS = 32;
   private static final Set<String> UPDATE_CHARGED = Set.of("services", "persistentvolumeclaims");
-  private final Map<ResourceDefinition, GenericStore> stores;
+  private final Supplier<GenericStore> quotas;
   private final InstantSource clock;
 
   /** {@code stores}: every built-in resource's store, filled before the server serves. */
   public ResourceQuotaAdmission(Map<ResourceDefinition, GenericStore> stores, InstantSource clock) {
-    this.stores = Objects.requireNonNull(stores, "stores");
+    Objects.requireNonNull(stores, "stores");
+    this.quotas = TypedObjects.coreStoreOnce(stores, "resourcequotas");
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 
@@ -68,7 +70,7 @@ public final class ResourceQuotaAdmission implements Admission {
     if (!def.namespaced()) {
       return;
     }
-    GenericStore quotas = TypedObjects.coreStore(stores, "resourcequotas");
+    GenericStore quotas = this.quotas.get();
     Set<String> charged = new HashSet<>();
     HasMetadata typed = null;
     ResourceUsage usage = null;

@@ -12,6 +12,7 @@ import dev.skiff.storage.KeyValue;
 import dev.skiff.storage.RangeRequest;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -56,7 +57,28 @@ final class TypedObjects {
     return store.store().range(RangeRequest.prefix(store.codec().prefix(namespace))).kvs();
   }
 
-  /** The store of the core resource {@code plural}, looked up when first needed. */
+  /**
+   * The store of the core resource {@code plural}, looked up on first use and then remembered: the
+   * map is filled before the server serves, and every create asks (a scan of ~80 stores each time
+   * was 1% of the server's CPU in a create benchmark).
+   */
+  static Supplier<GenericStore> coreStoreOnce(Map<ResourceDefinition, GenericStore> stores, String plural) {
+    return new Supplier<>() {
+      private volatile GenericStore found;
+
+      @Override
+      public GenericStore get() {
+        GenericStore s = found;
+        if (s == null) {
+          s = coreStore(stores, plural);
+          found = s;
+        }
+        return s;
+      }
+    };
+  }
+
+  /** The store of the core resource {@code plural}. */
   static GenericStore coreStore(Map<ResourceDefinition, GenericStore> stores, String plural) {
     List<GenericStore> found = stores.entrySet().stream()
         .filter(e -> e.getKey().group().isEmpty() && e.getKey().plural().equals(plural))

@@ -36,6 +36,11 @@ public record Comparison(FieldSet added, FieldSet modified, FieldSet removed) {
     void compare(JsonNode l, JsonNode r, ApplySchema schema, FieldPath at) {
       l = l == null || l.isMissingNode() ? null : l;
       r = r == null || r.isMissingNode() ? null : r;
+      // equal values add, change and remove nothing at or below here: skip the walk (an update leaves
+      // most of an object as it was, and the walk builds a path for every field it visits)
+      if (l != null && r != null && !at.isRoot() && l.equals(r)) {
+        return;
+      }
       boolean objects = (l == null || l.isObject()) && (r == null || r.isObject()) && (at.isRoot() || !schema.atomic());
       boolean lists = (l == null || l.isArray()) && (r == null || r.isArray())
           && !(schema.listType() instanceof ListType.Atomic);

@@ -134,12 +134,12 @@ public final class FieldOwnership {
    * stored ones first ({@code [{}]} clears them). Sets {@code updated}'s managedFields.
    */
   public void recordUpdate(ObjectNode old, ObjectNode updated, WriteOrigin origin) {
-    List<ManagedFieldsEntry> entries;
-    if (origin.subresource().isEmpty() && ManagedFields.explicit(updated)) {
-      entries = ManagedFields.read(updated);
-    } else {
-      entries = ManagedFields.read(old);
+    boolean explicit = origin.subresource().isEmpty() && ManagedFields.explicit(updated);
+    if (old == null && !explicit) {
+      recordCreate(updated, origin);
+      return;
     }
+    List<ManagedFieldsEntry> entries = explicit ? ManagedFields.read(updated) : ManagedFields.read(old);
     ObjectNode before = old == null ? shell(updated) : old;
     Comparison change = Comparison.of(before, updated, schema).without(ignored(origin.subresource()));
     FieldSet changed = change.added().union(change.modified());
@@ -159,6 +159,22 @@ public final class FieldOwnership {
       out.add(mine.withFields(previous.union(changed)));
     }
     ManagedFields.write(updated, AncientChanges.cap(out));
+  }
+
+  /**
+   * A create with no managedFields of its own: the writer owns everything it set, one entry, built
+   * straight from the object (what the general path gives, at a fraction of its cost).
+   */
+  private void recordCreate(ObjectNode created, WriteOrigin origin) {
+    ObjectNode fieldsV1 = CreatedFields.of(created, schema, ignored(origin.subresource()));
+    ObjectNode meta = created.withObjectProperty("metadata");
+    if (fieldsV1 == null) {
+      meta.remove("managedFields");
+      return;
+    }
+    ManagedFieldsEntry mine = new ManagedFieldsEntry(origin.manager(), ManagedFieldsEntry.Operation.UPDATE,
+        apiVersion, now(), FieldSet.EMPTY, origin.subresource());
+    meta.putArray("managedFields").add(mine.toJson(fieldsV1));
   }
 
   /** {@code NAMESPACE/NAME; GROUP/VERSION, Kind=KIND}, as upstream names an object in apply errors. */

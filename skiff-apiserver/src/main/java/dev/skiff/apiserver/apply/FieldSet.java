@@ -122,7 +122,8 @@ public final class FieldSet {
     }
   }
 
-  private static final class Node {
+  /** A node of a FieldsV1 tree being built: children in path order, {@code "."} when a member has children. */
+  static final class Node {
     boolean member;
     final Map<String, Node> children = new TreeMap<>();
 

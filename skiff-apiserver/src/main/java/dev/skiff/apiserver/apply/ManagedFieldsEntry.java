@@ -84,9 +84,14 @@ public record ManagedFieldsEntry(String manager, Operation operation, String api
   }
 
   ObjectNode toJson() {
+    return toJson(fields.toFieldsV1());
+  }
+
+  /** The entry as JSON with {@code fieldsV1} as its fields, which callers that built the tree directly pass. */
+  ObjectNode toJson(ObjectNode fieldsV1) {
     ObjectNode o = Json.object();
     o.put("apiVersion", apiVersion).put("fieldsType", "FieldsV1");
-    o.set("fieldsV1", fields.toFieldsV1());
+    o.set("fieldsV1", fieldsV1);
     o.put("manager", manager).put("operation", operation.wire());
     if (!subresource.isEmpty()) {
       o.put("subresource", subresource);

@@ -31,6 +31,16 @@ public record ResourceDefinition(
     List<Subresource> subresources) {
 
   /** The verbs of a resource with the full generic REST store. */
+  /**
+   * Consistent with the record's equals (equal definitions have equal group, version and plural), but
+   * cheap: definitions key the stores and watch caches looked up on every request, and the record's own
+   * hash walks every list of names.
+   */
+  @Override
+  public int hashCode() {
+    return (group.hashCode() * 31 + version.hashCode()) * 31 + plural.hashCode();
+  }
+
   public static final List<String> ALL_VERBS =
       List.of("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch");
 

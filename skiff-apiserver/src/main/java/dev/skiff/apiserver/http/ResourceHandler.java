@@ -10,6 +10,7 @@ import dev.skiff.apiserver.json.Json;
 import dev.skiff.apiserver.json.JsonBuffer;
 import dev.skiff.apiserver.registry.DeletionPropagation;
 import dev.skiff.apiserver.registry.GenericStore;
+import dev.skiff.storage.KeyValue;
 import dev.skiff.apiserver.registry.ListOptions;
 import dev.skiff.apiserver.registry.ListResult;
 import dev.skiff.apiserver.registry.NamespaceDeletion;
@@ -84,13 +85,24 @@ final class ResourceHandler implements AutoCloseable {
     OutputFormat format = OutputFormat.negotiate(ex.header("Accept"), transformable);
     boolean dryRun = ex.query().getOrDefault("dryRun", List.of()).contains("All");
     switch (verb) {
-      case "get" -> one(ex, format, store, store.get(ns, info.name()), 200);
+      case "get" -> {
+        if (format == OutputFormat.JSON) {
+          stored(ex, store, store.getStored(ns, info.name()), 200);
+        } else {
+          one(ex, format, store, store.get(ns, info.name()), 200);
+        }
+      }
       case "list" -> list(ex, format, store, ns);
       case "watch" -> watch(ex, format, store, ns, info);
       case "create" -> {
         ObjectNode body = RequestBodies.object(ex.header("Content-Type"), ex.body());
         fieldValidation.check(ex, body, def, store.strategy().unknownFields(body));
-        one(ex, format, store, store.create(ns, body, dryRun), 201);
+        GenericStore.Created created = store.createStored(ns, body, dryRun);
+        if (format == OutputFormat.JSON && created.stored() != null) {
+          stored(ex, store, created.stored(), 201);
+        } else {
+          one(ex, format, store, created.object(), 201);
+        }
       }
       case "update" -> {
         ObjectNode body = RequestBodies.object(ex.header("Content-Type"), ex.body());
@@ -225,6 +237,13 @@ final class ResourceHandler implements AutoCloseable {
       default -> throw StatusError.methodNotSupported(store.definition().group(),
           store.definition().plural() + "/scale", info.verb());
     }
+  }
+
+  /** A JSON response of one object written from its stored bytes, without decoding or encoding a tree. */
+  private static void stored(Exchange ex, GenericStore store, KeyValue kv, int status) {
+    JsonBuffer body = new JsonBuffer(kv.value().size() + 64);
+    store.codec().writeObject(kv, body);
+    ex.reply(status, OutputFormat.JSON.contentType(), body.array(), body.size());
   }
 
   void one(Exchange ex, OutputFormat format, GenericStore store, ObjectNode obj, int status) {

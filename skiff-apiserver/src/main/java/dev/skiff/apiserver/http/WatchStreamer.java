@@ -1,6 +1,7 @@
 package dev.skiff.apiserver.http;
 
 import dev.skiff.apiserver.json.Json;
+import dev.skiff.apiserver.json.JsonBuffer;
 import dev.skiff.apiserver.registry.ResourceStrategy;
 import dev.skiff.apiserver.registry.ResourceWatch;
 import dev.skiff.apiserver.registry.TableConvertor;
@@ -29,11 +30,15 @@ import tools.jackson.databind.node.ObjectNode;
 final class WatchStreamer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(WatchStreamer.class);
   private static final Duration POLL = Duration.ofSeconds(1);
+  /** A stream's frames are written once this many bytes wait, or at the end of each poll's events. */
+  private static final int FLUSH_BYTES = 32 * 1024;
 
   /** Where a watch's frames go. */
   private interface Sink {
+    /** Sends or queues one event's frame. */
     void send(byte[] frame) throws IOException;
 
+    /** Sends whatever is queued: called after each poll's events. */
     void flush() throws IOException;
   }
 
@@ -61,15 +66,26 @@ final class WatchStreamer implements AutoCloseable {
     OutputFormat format = encoding.format();
     try (watch; OutputStream out = ex.stream(200,
         format == OutputFormat.YAML ? OutputFormat.JSON.contentType() : format.contentType())) {
+      // Every write to the response is one HTTP/2 DATA frame (and TLS record) sent before the write
+      // returns: the frames of one poll go out in one write, their newlines with them, instead of two
+      // writes per event per watcher.
+      JsonBuffer pending = new JsonBuffer(4096);
       pump(watch, encoding, timeout, new Sink() {
         @Override
         public void send(byte[] frame) throws IOException {
-          out.write(frame);
-          out.write('\n');
+          pending.write(frame);
+          pending.write((byte) '\n');
+          if (pending.size() >= FLUSH_BYTES) {
+            flush();
+          }
         }
 
         @Override
         public void flush() throws IOException {
+          if (pending.size() > 0) {
+            out.write(pending.array(), 0, pending.size());
+            pending.truncate(0);
+          }
           out.flush();
         }
       });

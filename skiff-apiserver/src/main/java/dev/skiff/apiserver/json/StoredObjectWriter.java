@@ -4,8 +4,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Writes a stored object's JSON bytes as the API returns it, without building a tree: the
- * top-level {@code kind} and {@code apiVersion} dropped (items of a typed list) and
- * {@code "resourceVersion":"N"} appended to {@code metadata}. The result is byte for byte what
+ * top-level {@code kind} and {@code apiVersion} dropped (items of a typed list) or checked (a single
+ * object) and {@code "resourceVersion":"N"} appended to {@code metadata}. The result is byte for byte what
  * parsing the bytes, setting those fields and writing the tree with {@link Json} gives, for bytes
  * that {@link Json} wrote (compact, no resourceVersion), which is how objects are stored.
  *
@@ -27,7 +27,29 @@ public final class StoredObjectWriter {
    *     {@code metadata} member (the caller then decodes and encodes the tree instead)
    */
   public static boolean writeListItem(byte[] stored, long resourceVersion, JsonBuffer out) {
+    return write(stored, resourceVersion, null, null, out);
+  }
+
+  /**
+   * Appends {@code stored} as a single object (a get's or create's response) to {@code out}: what
+   * decoding it and setting {@code kind}, {@code apiVersion} and the resourceVersion gives.
+   *
+   * @return false, with nothing appended, when the bytes are not a JSON object with an object
+   *     {@code metadata} member and exactly this {@code kind} and {@code apiVersion}
+   */
+  public static boolean writeObject(byte[] stored, long resourceVersion, String kind, String apiVersion,
+      JsonBuffer out) {
+    return write(stored, resourceVersion, quoted(kind), quoted(apiVersion), out);
+  }
+
+  private static byte[] quoted(String s) {
+    return ('"' + s + '"').getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** Drops kind and apiVersion when {@code kind} is null, else keeps them if their values are these. */
+  private static boolean write(byte[] stored, long resourceVersion, byte[] kind, byte[] apiVersion, JsonBuffer out) {
     int start = out.size();
+    int typeFields = 0;
     int i = skipWhitespace(stored, 0);
     if (i >= stored.length || stored[i] != '{') {
       return false;
@@ -54,8 +76,17 @@ public final class StoredObjectWriter {
         int valueStart = skipWhitespace(stored, i + 1);
         int valueEnd = skipValue(stored, valueStart);
         i = valueEnd;
-        if (keyIs(stored, keyStart, keyEnd, KIND) || keyIs(stored, keyStart, keyEnd, API_VERSION)) {
-          continue;
+        boolean isKind = keyIs(stored, keyStart, keyEnd, KIND);
+        if (isKind || keyIs(stored, keyStart, keyEnd, API_VERSION)) {
+          if (kind == null) {
+            continue;
+          }
+          // a value other than the resource's would be replaced by decoding: leave that to the tree
+          if (!java.util.Arrays.equals(stored, valueStart, valueEnd, isKind ? kind : apiVersion, 0,
+              (isKind ? kind : apiVersion).length)) {
+            throw new IllegalArgumentException("kind or apiVersion differs");
+          }
+          typeFields++;
         }
         if (!first) {
           out.write((byte) ',');
@@ -85,7 +116,7 @@ public final class StoredObjectWriter {
       out.truncate(start);
       return false;
     }
-    if (!sawMetadata) {
+    if (!sawMetadata || (kind != null && typeFields != 2)) {
       out.truncate(start);
       return false;
     }

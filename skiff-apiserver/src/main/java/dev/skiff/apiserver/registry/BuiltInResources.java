@@ -22,7 +22,12 @@ public final class BuiltInResources {
    * @param admission which admission plugins the strategies apply
    */
   public static List<ResourceStrategy> strategies(Store store, AdmissionPlugins admission) {
-    List<ResourceStrategy> all = new ArrayList<>(CoreResources.strategies(store, admission));
+    return strategies(store, admission, ObjectLookup.of(store));
+  }
+
+  /** As above, with admission inside strategies reading other objects through {@code lookup}. */
+  public static List<ResourceStrategy> strategies(Store store, AdmissionPlugins admission, ObjectLookup lookup) {
+    List<ResourceStrategy> all = new ArrayList<>(CoreResources.strategies(store, admission, lookup));
     all.add(new DeploymentStrategy());
     all.add(new ReplicaSetStrategy());
     all.add(new LeaseStrategy());

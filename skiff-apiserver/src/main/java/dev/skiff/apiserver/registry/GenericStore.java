@@ -136,6 +136,17 @@ public final class GenericStore {
    * @throws StatusError 409 AlreadyExists, 422 Invalid, 404 when the namespace is missing
    */
   public ObjectNode create(String namespace, ObjectNode obj, boolean dryRun) {
+    return createStored(namespace, obj, dryRun).object();
+  }
+
+  /**
+   * A create's result: the object as a read returns it, and what was stored (null for a dry run),
+   * from which a response can be written without encoding the object again.
+   */
+  public record Created(ObjectNode object, KeyValue stored) {}
+
+  /** As {@link #create}, with the stored key-value. */
+  public Created createStored(String namespace, ObjectNode obj, boolean dryRun) {
     checkKind(obj);
     TypeCheck.check(obj, def, strategy);
     ObjectNode meta = ObjectMeta.of(obj);
@@ -171,10 +182,10 @@ public final class GenericStore {
       if (store.get(codec.key(namespace, name)).isPresent()) {
         throw StatusError.alreadyExists(def.group(), def.plural(), name);
       }
-      return obj;
+      return new Created(obj, null);
     }
     return switch (store.create(codec.key(namespace, name), codec.encode(obj))) {
-      case WriteResult.Written w -> codec.withRevision(obj, w.kv());
+      case WriteResult.Written w -> new Created(codec.withRevision(obj, w.kv()), w.kv());
       case WriteResult.AlreadyExists a -> throw StatusError.alreadyExists(def.group(), def.plural(), name);
       case WriteResult.NotFound n -> throw StatusError.internal("create reported not found");
       case WriteResult.RevisionMismatch m -> throw StatusError.internal("create reported a revision mismatch");
@@ -184,6 +195,15 @@ public final class GenericStore {
   /** @throws StatusError 404 when absent */
   public ObjectNode get(String namespace, String name) {
     return codec.decode(current(namespace, name));
+  }
+
+  /**
+   * The stored object, as bytes without resourceVersion (see {@link ObjectCodec}).
+   *
+   * @throws StatusError 404 when absent
+   */
+  public KeyValue getStored(String namespace, String name) {
+    return current(namespace, name);
   }
 
   private KeyValue current(String namespace, String name) {

@@ -86,6 +86,17 @@ public record ObjectCodec(ResourceDefinition definition, VersionConversion conve
     }
   }
 
+  /**
+   * Appends {@code kv}'s object as a get returns it in JSON to {@code out}, straight from the stored
+   * bytes: the same bytes as encoding {@link #decode(KeyValue)}.
+   */
+  public void writeObject(KeyValue kv, JsonBuffer out) {
+    if (!StoredObjectWriter.writeObject(kv.value().unsafeArray(), kv.modRevision(), definition.kind(),
+        definition.apiVersion(), out)) {
+      out.write(Json.write(decode(kv)));
+    }
+  }
+
   /** The object stored in {@code kv}, its resourceVersion set from the mod revision. */
   public ObjectNode decode(KeyValue kv) {
     return decode(kv.value(), kv.modRevision());

@@ -63,4 +63,34 @@ class StoredObjectWriterTest {
     assertThat(StoredObjectWriter.writeListItem(stored.getBytes(StandardCharsets.UTF_8), 1, out)).isFalse();
     assertThat(out.size()).isEqualTo(1);
   }
+
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "{\"kind\":\"Pod\",\"apiVersion\":\"v1\",\"metadata\":{\"name\":\"a\",\"namespace\":\"ns\"},\"spec\":{}}",
+      "{\"metadata\":{},\"apiVersion\":\"v1\",\"data\":{\"kind\":\"x\"},\"kind\":\"Pod\"}",
+      "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"labels\":{\"x\":\"}{][\\\"\\\\\"}},\"n\":[1,null,{}]}",
+  })
+  void singleObjectEqualsTheTreePath(String stored) {
+    String compact = Json.writeString(Json.parse(stored.getBytes(StandardCharsets.UTF_8)));
+    ObjectNode obj = (ObjectNode) Json.parse(compact.getBytes(StandardCharsets.UTF_8));
+    obj.put("kind", "Pod").put("apiVersion", "v1");
+    Json.objectAt(obj, "metadata").put("resourceVersion", "7");
+    JsonBuffer out = new JsonBuffer(8);
+    assertThat(StoredObjectWriter.writeObject(compact.getBytes(StandardCharsets.UTF_8), 7, "Pod", "v1", out)).isTrue();
+    assertThat(new String(out.array(), 0, out.size(), StandardCharsets.UTF_8))
+        .isEqualTo(new String(Json.write(obj), StandardCharsets.UTF_8));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "{\"kind\":\"Pod\",\"metadata\":{}}",
+      "{\"kind\":\"Pod\",\"apiVersion\":\"v2\",\"metadata\":{}}",
+      "{\"kind\":\"Pods\",\"apiVersion\":\"v1\",\"metadata\":{}}",
+      "{\"kind\":\"Pod\",\"apiVersion\":\"v1\"}",
+  })
+  void singleObjectRefusesOtherTypesAndMissingFields(String stored) {
+    JsonBuffer out = new JsonBuffer(8);
+    assertThat(StoredObjectWriter.writeObject(stored.getBytes(StandardCharsets.UTF_8), 1, "Pod", "v1", out)).isFalse();
+    assertThat(out.size()).isZero();
+  }
 }

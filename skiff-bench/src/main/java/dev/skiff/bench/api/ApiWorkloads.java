@@ -51,10 +51,10 @@ final class ApiWorkloads {
         .build(), HttpResponse.BodyHandlers.ofString());
     check(r.statusCode() == 201, "namespace create: " + r.statusCode() + " " + r.body());
     // pods are refused until the controller manager has made the namespace's default ServiceAccount
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
     while (client.send(server.request("/api/v1/namespaces/" + name + "/serviceaccounts/default").GET().build(),
         HttpResponse.BodyHandlers.discarding()).statusCode() != 200) {
-      check(System.nanoTime() < deadline, "no default ServiceAccount in namespace " + name + " after 30 s");
+      check(System.nanoTime() < deadline, "no default ServiceAccount in namespace " + name + " after 120 s");
       Thread.sleep(50);
     }
   }
@@ -73,6 +73,16 @@ final class ApiWorkloads {
             + "\",\"labels\":{\"app\":\"bench\"}},\"spec\":{\"containers\":[{\"name\":\"c\","
             + "\"image\":\"docker.io/skiff/busybox:1.35\",\"resources\":{\"requests\":"
             + "{\"cpu\":\"10m\",\"memory\":\"16Mi\"}}}]}}");
+  }
+
+  /**
+   * {@code total} pods/binding writes (what a scheduler sends) by {@code clients} concurrent HTTPS clients, to
+   * pods {@code pod-0}... that {@link #createPods} made; the node need not exist, as upstream's binding does not check.
+   */
+  Throughput bindPods(String namespace, int clients, int total) throws Exception {
+    return writes(clients, total, i -> "/api/v1/namespaces/" + namespace + "/pods/pod-" + i + "/binding",
+        i -> "{\"apiVersion\":\"v1\",\"kind\":\"Binding\",\"metadata\":{\"name\":\"pod-" + i
+            + "\"},\"target\":{\"apiVersion\":\"v1\",\"kind\":\"Node\",\"name\":\"bench-node-" + (i % 100) + "\"}}");
   }
 
   /** Times full lists of a collection, without and with paging (limit 500). */
@@ -195,6 +205,11 @@ final class ApiWorkloads {
   }
 
   private Throughput creates(int clients, int total, String path, Body body) throws Exception {
+    return writes(clients, total, i -> path, body);
+  }
+
+  /** {@code total} POSTs answered 201, the i-th to {@code path.of(i)}, by {@code clients} concurrent clients. */
+  private Throughput writes(int clients, int total, Body path, Body body) throws Exception {
     LatencyRecorder latency = new LatencyRecorder(total);
     AtomicInteger next = new AtomicInteger();
     long deadline = System.nanoTime() + timeLimit.toNanos();
@@ -212,12 +227,12 @@ final class ApiWorkloads {
           int i;
           while ((i = next.getAndIncrement()) < total && System.nanoTime() < deadline) {
             long t = System.nanoTime();
-            HttpResponse<Void> r = client.send(server.request(path)
+            HttpResponse<Void> r = client.send(server.request(path.of(i))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body.of(i))).build(),
                 HttpResponse.BodyHandlers.discarding());
             latency.record(System.nanoTime() - t);
-            check(r.statusCode() == 201, "create returned " + r.statusCode());
+            check(r.statusCode() == 201, "write returned " + r.statusCode());
           }
           return null;
         }));

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -250,6 +251,16 @@ public final class WatchCache implements AutoCloseable {
         advanced.awaitNanos(Math.min(nanos, TimeUnit.MILLISECONDS.toNanos(50)));
       }
       return revision >= wanted;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The object at {@code key} at {@link #revision()}, if there is one. */
+  public Optional<KeyValue> get(Bytes key) {
+    lock.lock();
+    try {
+      return Optional.ofNullable(objects.get(key));
     } finally {
       lock.unlock();
     }

@@ -1,6 +1,7 @@
 package dev.skiff.apiserver.registry.core;
 
 import dev.skiff.apiserver.registry.AdmissionPlugins;
+import dev.skiff.apiserver.registry.ObjectLookup;
 import dev.skiff.apiserver.registry.ResourceStrategy;
 import dev.skiff.storage.Store;
 import java.util.List;
@@ -14,8 +15,13 @@ public final class CoreResources {
    * @param admission which admission plugins pods go through
    */
   public static List<ResourceStrategy> strategies(Store store, AdmissionPlugins admission) {
+    return strategies(store, admission, ObjectLookup.of(store));
+  }
+
+  /** As above, with pod admission reading through {@code lookup} (the server's watch caches). */
+  public static List<ResourceStrategy> strategies(Store store, AdmissionPlugins admission, ObjectLookup lookup) {
     return List.of(new ConfigMapStrategy(), new EventStrategy(), new NamespaceStrategy(), new NodeStrategy(),
-        new PodStrategy(store, admission.enabled(AdmissionPlugins.SERVICE_ACCOUNT)), new SecretStrategy(),
+        new PodStrategy(lookup, admission.enabled(AdmissionPlugins.SERVICE_ACCOUNT)), new SecretStrategy(),
         new ServiceStrategy(new ServiceAddresses(store)));
   }
 

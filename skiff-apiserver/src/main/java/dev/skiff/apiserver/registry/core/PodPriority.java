@@ -3,10 +3,9 @@ package dev.skiff.apiserver.registry.core;
 import dev.skiff.apiserver.api.StatusError;
 import dev.skiff.apiserver.json.Json;
 import dev.skiff.apiserver.registry.ObjectCodec;
+import dev.skiff.apiserver.registry.ObjectLookup;
 import dev.skiff.apiserver.registry.scheduling.PriorityClassStrategy;
 import dev.skiff.storage.KeyValue;
-import dev.skiff.storage.RangeRequest;
-import dev.skiff.storage.Store;
 import java.util.Objects;
 import java.util.Optional;
 import tools.jackson.databind.JsonNode;
@@ -16,15 +15,16 @@ import tools.jackson.databind.node.ObjectNode;
  * Upstream's Priority admission for pod creates: {@code spec.priority} and
  * {@code spec.preemptionPolicy} come from the PriorityClass that {@code spec.priorityClassName}
  * names, or from the global default class (the lowest-valued one marked {@code globalDefault}), or
- * are 0 and {@code PreemptLowerPriority}. Reads the classes straight from the store, so a class
- * created a moment ago is seen.
+ * are 0 and {@code PreemptLowerPriority}. A named class is read from the watch cache or, when the
+ * cache does not have it yet, from the store, so a class created a moment ago is seen; the global
+ * default is looked for in the cache, as upstream's admission asks its lister.
  */
 final class PodPriority {
-  private final Store store;
+  private final ObjectLookup lookup;
   private final ObjectCodec classes = new ObjectCodec(new PriorityClassStrategy().definition());
 
-  PodPriority(Store store) {
-    this.store = Objects.requireNonNull(store, "store");
+  PodPriority(ObjectLookup lookup) {
+    this.lookup = Objects.requireNonNull(lookup, "lookup");
   }
 
   /**
@@ -53,12 +53,12 @@ final class PodPriority {
   }
 
   private Optional<JsonNode> find(String name) {
-    return store.get(classes.key("", name)).map(kv -> Json.parse(kv.value().unsafeArray()));
+    return lookup.get(classes, classes.key("", name)).map(kv -> Json.parse(kv.value().unsafeArray()));
   }
 
   private Optional<JsonNode> globalDefault() {
     JsonNode lowest = null;
-    for (KeyValue kv : store.range(RangeRequest.prefix(classes.prefix(""))).kvs()) {
+    for (KeyValue kv : lookup.list(classes, classes.prefix(""))) {
       JsonNode c = Json.parse(kv.value().unsafeArray());
       if (c.path("globalDefault").asBoolean(false)
           && (lowest == null || c.path("value").asLong() < lowest.path("value").asLong())) {

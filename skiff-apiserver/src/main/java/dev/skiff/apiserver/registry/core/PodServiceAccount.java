@@ -4,7 +4,7 @@ import dev.skiff.apiserver.api.ObjectMeta;
 import dev.skiff.apiserver.api.StatusError;
 import dev.skiff.apiserver.json.Json;
 import dev.skiff.apiserver.registry.ObjectCodec;
-import dev.skiff.storage.Store;
+import dev.skiff.apiserver.registry.ObjectLookup;
 import java.security.SecureRandom;
 import java.util.Objects;
 import java.util.Optional;
@@ -27,11 +27,12 @@ final class PodServiceAccount {
   private static final String SUFFIX_CHARS = "bcdfghjklmnpqrstvwxz2456789";
   private static final SecureRandom RANDOM = new SecureRandom();
 
-  private final Store store;
+  private final ObjectLookup lookup;
   private final ObjectCodec accounts = new ObjectCodec(ServiceAccountResource.DEFINITION);
 
-  PodServiceAccount(Store store) {
-    this.store = Objects.requireNonNull(store, "store");
+  /** @param lookup where accounts are read: the watch cache, else the store (one just created is found) */
+  PodServiceAccount(ObjectLookup lookup) {
+    this.lookup = Objects.requireNonNull(lookup, "lookup");
   }
 
   /** @throws StatusError 403 when the pod's service account does not exist */
@@ -99,6 +100,6 @@ final class PodServiceAccount {
   }
 
   private Optional<JsonNode> find(String namespace, String name) {
-    return store.get(accounts.key(namespace, name)).map(kv -> Json.parse(kv.value().unsafeArray()));
+    return lookup.get(accounts, accounts.key(namespace, name)).map(kv -> Json.parse(kv.value().unsafeArray()));
   }
 }

@@ -8,6 +8,7 @@ import dev.skiff.apiserver.registry.ResourceStrategy;
 import dev.skiff.apiserver.registry.TableColumn;
 import java.time.Instant;
 import java.util.ArrayList;
+import dev.skiff.apiserver.registry.ObjectLookup;
 import dev.skiff.storage.Store;
 import java.util.List;
 import java.util.Optional;
@@ -37,8 +38,17 @@ public final class PodStrategy implements ResourceStrategy {
    * @param serviceAccountAdmission whether the ServiceAccount admission plugin runs on creates
    */
   public PodStrategy(Store store, boolean serviceAccountAdmission) {
-    this.priority = new PodPriority(store);
-    this.serviceAccount = serviceAccountAdmission ? new PodServiceAccount(store) : null;
+    this(ObjectLookup.of(store), serviceAccountAdmission);
+  }
+
+  /**
+   * @param lookup where the PriorityClasses and ServiceAccounts that new pods need are read (the
+   *     watch caches, with the store behind them)
+   * @param serviceAccountAdmission whether the ServiceAccount admission plugin runs on creates
+   */
+  public PodStrategy(ObjectLookup lookup, boolean serviceAccountAdmission) {
+    this.priority = new PodPriority(lookup);
+    this.serviceAccount = serviceAccountAdmission ? new PodServiceAccount(lookup) : null;
   }
 
   @Override
