@@ -91,7 +91,7 @@ public record ObjectCodec(ResourceDefinition definition, VersionConversion conve
    * bytes: the same bytes as encoding {@link #decode(KeyValue)}.
    */
   public void writeObject(KeyValue kv, JsonBuffer out) {
-    if (!StoredObjectWriter.writeObject(kv.value().unsafeArray(), kv.modRevision(), definition.kind(),
+    if (converts() || !StoredObjectWriter.writeObject(kv.value().unsafeArray(), kv.modRevision(), definition.kind(),
         definition.apiVersion(), out)) {
       out.write(Json.write(decode(kv)));
     }
