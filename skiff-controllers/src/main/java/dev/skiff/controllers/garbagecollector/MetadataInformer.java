@@ -4,7 +4,6 @@ import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.PartialObjectMetadata;
 import io.fabric8.kubernetes.api.model.PartialObjectMetadataList;
 import io.fabric8.kubernetes.api.model.Status;
-import io.fabric8.kubernetes.api.model.WatchEvent;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.http.HttpClient;
 import io.fabric8.kubernetes.client.http.HttpResponse;
@@ -24,6 +23,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import tools.jackson.core.type.TypeReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,6 +50,7 @@ final class MetadataInformer implements AutoCloseable {
   private static final int PAGE = 500;
   private static final int WATCH_SECONDS = 300;
   private static final Duration RETRY_AFTER = Duration.ofSeconds(1);
+  private static final TypeReference<Map<String, Object>> FRAME = new TypeReference<>() {};
 
   private final HttpClient http;
   private final String collectionUrl;
@@ -158,19 +159,22 @@ final class MetadataInformer implements AutoCloseable {
         if (line.isBlank()) {
           continue;
         }
-        WatchEvent event = serialization.unmarshal(line, WatchEvent.class);
-        Object object = event.getObject();
-        if (object instanceof Status status) {
+        // parsed by hand: fabric8's WatchEvent would not type the object as a PartialObjectMetadata
+        Map<String, Object> event = serialization.unmarshal(line, FRAME);
+        String type = String.valueOf(event.get("type"));
+        if (type.equals("ERROR")) {
+          Status status = serialization.convertValue(event.get("object"), Status.class);
           if (status.getCode() != null && status.getCode() == 410) {
             return null;
           }
           throw new IOException("watch of " + resource.plural() + " failed: " + status.getMessage());
         }
-        if (!(object instanceof PartialObjectMetadata meta) || meta.getMetadata() == null) {
+        PartialObjectMetadata meta = serialization.convertValue(event.get("object"), PartialObjectMetadata.class);
+        if (meta == null || meta.getMetadata() == null) {
           continue;
         }
         String version = meta.getMetadata().getResourceVersion();
-        switch (event.getType()) {
+        switch (type) {
           case "ADDED", "MODIFIED" -> upsert(meta);
           case "DELETED" -> {
             versions.remove(meta.getMetadata().getUid());
