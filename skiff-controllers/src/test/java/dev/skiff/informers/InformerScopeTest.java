@@ -81,6 +81,10 @@ class InformerScopeTest {
       create("a");
       await().atMost(Duration.ofSeconds(30)).until(() -> firstNames.added.contains("a"));
       assertThat(firstView.getIndexer().byIndex("byValue", "a")).hasSize(1);
+      // the server records managedFields; the shared cache drops them (TrimmedItemStore)
+      assertThat(cluster.client.configMaps().inNamespace(NS).withName("a").get().getMetadata().getManagedFields())
+          .isNotEmpty();
+      assertThat(firstView.getStore().getByKey(NS + "/a").getMetadata().getManagedFields()).isNullOrEmpty();
 
       first.close();
       InformerScope second = factory.scope();

@@ -20,7 +20,8 @@ import java.util.Optional;
  * per run (a leadership term), whose handlers and indexers are removed again when the scope closes,
  * while the informer and its cache live on for the next term and the other components. An informer
  * is created and started on first use; a handler added later is told of every cached object as an
- * add, as fabric8 replays the store to a late handler.
+ * add, as fabric8 replays the store to a late handler. Cached objects carry no managedFields
+ * ({@link TrimmedItemStore}).
  *
  * <p>Thread-safe. {@link #close} stops every informer; the creator of the factory owns it.
  */
@@ -50,6 +51,7 @@ public final class SharedInformerFactory implements AutoCloseable {
     // so that a component retrying its start gets a working one
     if (informer == null || informer.stopped().toCompletableFuture().isDone()) {
       informer = client.resources(type).inAnyNamespace().runnableInformer(0);
+      informer.itemStore(new TrimmedItemStore<>());
       // not waited for: scopes wait for the kinds they use, and late handlers get the cache replayed
       informer.start();
       informers.put(type, informer);
