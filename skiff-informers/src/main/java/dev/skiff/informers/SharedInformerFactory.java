@@ -2,6 +2,7 @@ package dev.skiff.informers;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ExceptionHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -47,11 +48,15 @@ public final class SharedInformerFactory implements AutoCloseable {
       throw new IllegalStateException("the informer factory is closed");
     }
     SharedIndexInformer<T> informer = (SharedIndexInformer<T>) informers.get(type);
-    // an informer whose first list failed (a loaded server timing out) stops for good: replace it,
-    // so that a component retrying its start gets a working one
+    // an informer that stopped anyway (an undecodable object) is replaced, so that a component
+    // retrying its start gets a working one
     if (informer == null || informer.stopped().toCompletableFuture().isDone()) {
       informer = client.resources(type).inAnyNamespace().runnableInformer(0);
       informer.itemStore(new TrimmedItemStore<>());
+      // fabric8 stops an informer whose first list fails (a loaded server timing out), and every
+      // component waiting for it then waits for ever; retry with fabric8's back-off instead, except
+      // for objects that cannot be decoded, which no retry heals
+      informer.exceptionHandler((started, error) -> !ExceptionHandler.isDeserializationException(error));
       // not waited for: scopes wait for the kinds they use, and late handlers get the cache replayed
       informer.start();
       informers.put(type, informer);
