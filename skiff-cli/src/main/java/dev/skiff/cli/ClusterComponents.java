@@ -3,6 +3,7 @@ package dev.skiff.cli;
 import dev.skiff.controllers.ControllerManager;
 import dev.skiff.controllers.ControllerManagerConfig;
 import dev.skiff.controllers.nodeipam.NodeIpamConfig;
+import dev.skiff.informers.SharedInformerFactory;
 import dev.skiff.kubelet.Kubelet;
 import dev.skiff.kubelet.KubeletConfig;
 import dev.skiff.scheduler.wiring.SchedulerConfig;
@@ -33,7 +34,11 @@ import java.util.Set;
  * client of the API server over loopback HTTPS with the admin kubeconfig, exactly as it would be
  * from another machine (ARCHITECTURE.md), so any of them can later move out of process.
  *
- * <p>Closing stops them in the reverse order of their start.
+ * <p>The scheduler, the controller manager and the simulated nodes read one set of informers
+ * ({@link SharedInformerFactory}): each kind is listed, watched and cached once per process, not
+ * once per component.
+ *
+ * <p>Closing stops them in the reverse order of their start, then the informers.
  */
 final class ClusterComponents implements AutoCloseable {
   /** The {@code --disable} name of each component that can be turned off. */
@@ -55,10 +60,12 @@ final class ClusterComponents implements AutoCloseable {
       Path dataDir) {}
 
   private final KubernetesClient client;
+  private final SharedInformerFactory informers;
   private final Deque<AutoCloseable> running = new ArrayDeque<>();
 
   private ClusterComponents(KubernetesClient client) {
     this.client = client;
+    this.informers = new SharedInformerFactory(client);
   }
 
   /** Starts every enabled component; on a failure, stops those already started and rethrows. */
@@ -74,7 +81,7 @@ final class ClusterComponents implements AutoCloseable {
     try {
       if (!options.disabled().contains(SCHEDULER)) {
         components.running.push(new SchedulerService(components.client,
-            SchedulerConfig.defaults(options.identity())));
+            SchedulerConfig.defaults(options.identity()), components.informers));
         out.println("skiff: scheduler started (leader election on kube-system/kube-scheduler)");
       }
       if (!options.disabled().contains(CONTROLLERS)) {
@@ -89,7 +96,7 @@ final class ClusterComponents implements AutoCloseable {
           managerConfig = managerConfig.withNodeIpam(new NodeIpamConfig(true, NodeIpamConfig.defaults().clusterCidr(),
               simulated.nodeCidrMaskSize()));
         }
-        components.running.push(new ControllerManager(components.client, managerConfig));
+        components.running.push(new ControllerManager(components.client, managerConfig, components.informers));
         out.println("skiff: controller manager started (leader election on"
             + " kube-system/kube-controller-manager)");
       }
@@ -104,7 +111,7 @@ final class ClusterComponents implements AutoCloseable {
         out.printf("skiff: node %s registered%n", kubelet.nodeName());
       }
       if (simulated != null) {
-        components.running.push(new SimulatedNodes(components.client, simulated));
+        components.running.push(new SimulatedNodes(components.client, simulated, components.informers));
         out.printf("skiff: %d simulated nodes registering (sim-node-0001 ...)%n",
             options.simulatedNodes());
       }
@@ -145,6 +152,7 @@ final class ClusterComponents implements AutoCloseable {
         System.err.println("skiff: a component did not stop cleanly: " + e);
       }
     }
+    informers.close();
     client.close();
   }
 }

@@ -1,6 +1,7 @@
 package dev.skiff.controllers;
 
 import dev.skiff.controllers.base.SharedInformers;
+import dev.skiff.informers.SharedInformerFactory;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
@@ -22,6 +23,10 @@ import org.slf4j.LoggerFactory;
  * starts the workers; on losing the lease it stops them all (upstream exits instead; stopping
  * lets a later term start afresh). {@link #close} stops everything and releases the lease.
  * The name follows upstream's binary, not a grab-bag "manager".
+ *
+ * <p>Informers come from the process's {@link SharedInformerFactory}, shared with the scheduler and
+ * the simulated nodes; each term registers its handlers through a scope that its end removes. The
+ * constructors without a factory make one of their own and close it with the manager.
  */
 public final class ControllerManager implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ControllerManager.class);
@@ -31,6 +36,9 @@ public final class ControllerManager implements AutoCloseable {
   private final KubernetesClient client;
   private final ControllerManagerConfig config;
   private final InstantSource clock;
+  private final SharedInformerFactory factory;
+  /** Whether {@link #factory} is this manager's own, to close with it. */
+  private final boolean ownFactory;
   /** Guards {@link #running}, {@link #informers} and {@link #closed}. */
   private final Object lock = new Object();
   private final List<Controller> running = new ArrayList<>();
@@ -47,9 +55,21 @@ public final class ControllerManager implements AutoCloseable {
   }
 
   public ControllerManager(KubernetesClient client, ControllerManagerConfig config, InstantSource clock) {
+    this(client, config, clock, new SharedInformerFactory(client), true);
+  }
+
+  /** A manager that reads the process's shared informers; the caller owns and closes {@code informers}. */
+  public ControllerManager(KubernetesClient client, ControllerManagerConfig config, SharedInformerFactory informers) {
+    this(client, config, InstantSource.system(), informers, false);
+  }
+
+  private ControllerManager(KubernetesClient client, ControllerManagerConfig config, InstantSource clock,
+      SharedInformerFactory factory, boolean ownFactory) {
     this.client = Objects.requireNonNull(client, "client");
     this.config = Objects.requireNonNull(config, "config");
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.factory = Objects.requireNonNull(factory, "factory");
+    this.ownFactory = ownFactory;
     if (!config.leaderElect()) {
       campaign = Thread.ofVirtual().name("controller-manager-start").start(this::startControllers);
       return;
@@ -116,7 +136,7 @@ public final class ControllerManager implements AutoCloseable {
       if (closed || !running.isEmpty() || (config.leaderElect() && !leading)) {
         return;
       }
-      informers = new SharedInformers(client);
+      informers = new SharedInformers(factory.scope());
       ControllerContext ctx = new ControllerContext(client, informers, clock, config);
       try {
         for (var e : ControllerRegistry.factories().entrySet()) {
@@ -187,6 +207,9 @@ public final class ControllerManager implements AutoCloseable {
       campaign.join(5_000);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+    if (ownFactory) {
+      factory.close();
     }
   }
 }

@@ -22,8 +22,9 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Runs pods bound to simulated nodes through a kubelet's life, without containers. One informer
- * watches bound pods ({@code spec.nodeName!=}); its handler keeps only those on simulated nodes
+ * Runs pods bound to simulated nodes through a kubelet's life, without containers. It reads the
+ * process's shared pod informer (all pods, the same cache the scheduler and the controllers read);
+ * its handler keeps only those on simulated nodes
  * (one map look-up) and queues their keys; workers {@link #reconcile} a key from the informer's
  * cache:
  * <ul>
@@ -51,22 +52,23 @@ final class PodLifecycle implements AutoCloseable {
     private final List<Thread> workers = new ArrayList<>();
     private volatile boolean running = true;
 
-    PodLifecycle(KubernetesClient client, Map<String, SimulatedNode> nodes, Map<String, PodAddresses> addresses,
-                 int workerCount, InstantSource clock) {
+    /**
+     * @param informer the pod informer (all namespaces), as a view whose {@code close} removes this
+     *     lifecycle's handler; it is already started or starts elsewhere
+     */
+    PodLifecycle(KubernetesClient client, SharedIndexInformer<Pod> informer, Map<String, SimulatedNode> nodes,
+                 Map<String, PodAddresses> addresses, int workerCount, InstantSource clock) {
         this.client = Objects.requireNonNull(client, "client");
         this.nodes = Map.copyOf(nodes);
         this.addresses = Map.copyOf(addresses);
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.informer = client.pods().inAnyNamespace().withoutField("spec.nodeName", "").runnableInformer(0);
+        this.informer = Objects.requireNonNull(informer, "informer");
         informer.addEventHandler(new ResourceEventHandler<>() {
             @Override
             public void onAdd(Pod pod) {
                 SimulatedNode node = nodeOf(pod);
                 if (node != null) {
-                    String ip = pod.getStatus() == null ? null : pod.getStatus().getPodIP();
-                    if (ip != null && !ip.isEmpty() && !isFinished(pod)) {
-                        addresses.get(node.name()).restore(pod.getMetadata().getUid(), ip);
-                    }
+                    restoreAddress(node, pod);
                     queue.add(Cache.metaNamespaceKeyFunc(pod));
                 }
             }
@@ -90,6 +92,14 @@ final class PodLifecycle implements AutoCloseable {
         Thread.ofVirtual().name("sim-pods-start").start(() -> startWorkers(workerCount));
     }
 
+    /** Marks a running pod's IP taken (idempotent), so that no other pod on its node gets it. */
+    private void restoreAddress(SimulatedNode node, Pod pod) {
+        String ip = pod.getStatus() == null ? null : pod.getStatus().getPodIP();
+        if (ip != null && !ip.isEmpty() && !isFinished(pod)) {
+            addresses.get(node.name()).restore(pod.getMetadata().getUid(), ip);
+        }
+    }
+
     /** Workers start once the informer has listed every pod, so restored IPs are known before any is handed out. */
     private void startWorkers(int count) {
         try {
@@ -98,6 +108,14 @@ final class PodLifecycle implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             return;
+        }
+        // a shared informer may have synced long before this handler is told of its cache (the adds
+        // are replayed on its dispatch thread), so take the addresses in use from the cache itself
+        for (Pod pod : informer.getStore().list()) {
+            SimulatedNode node = nodeOf(pod);
+            if (node != null) {
+                restoreAddress(node, pod);
+            }
         }
         synchronized (workers) {
             for (int i = 0; running && i < count; i++) {

@@ -1,6 +1,9 @@
 package dev.skiff.simulator;
 
 import io.fabric8.kubernetes.api.model.Node;
+import dev.skiff.informers.InformerScope;
+import dev.skiff.informers.SharedInformerFactory;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -24,6 +27,9 @@ import java.util.Objects;
  * ({@link LeaseHeartbeats}), and pods bound to them run through Pending, Running and, when asked
  * to, Succeeded or Failed, and are removed when deleted ({@link PodLifecycle}). No containers run.
  *
+ * <p>Pods are read from the process's {@link SharedInformerFactory} (the scheduler's and the
+ * controllers' cache in {@code skiff server}); the standalone constructor makes a factory of its own.
+ *
  * <p>The constructor returns once every node and Lease is written. Owns its threads:
  * {@link #close()} stops the heartbeats and pod workers; nodes stay registered (and turn NotReady
  * in the node lifecycle controller's eyes once their Leases expire, as for a stopped kubelet).
@@ -37,9 +43,26 @@ public final class SimulatedNodes implements AutoCloseable {
     private final List<SimulatedNode> nodes;
     private final LeaseHeartbeats heartbeats;
     private final PodLifecycle pods;
+    private final InformerScope informers;
+    /** The factory this instance made for itself, closed with it; null when the caller's is used. */
+    private final SharedInformerFactory ownFactory;
 
+    /** Simulated nodes with informers of their own (tests, {@code skiff simulate}). */
     public SimulatedNodes(KubernetesClient client, SimulatedNodesConfig config) {
+        this(client, config, new SharedInformerFactory(client), true);
+    }
+
+    /** Simulated nodes that read the process's shared informers; the caller owns and closes {@code informers}. */
+    public SimulatedNodes(KubernetesClient client, SimulatedNodesConfig config, SharedInformerFactory informers) {
+        this(client, config, informers, false);
+    }
+
+    private SimulatedNodes(KubernetesClient client, SimulatedNodesConfig config, SharedInformerFactory factory,
+                           boolean ownFactory) {
         Objects.requireNonNull(client, "client");
+        Objects.requireNonNull(factory, "factory");
+        this.ownFactory = ownFactory ? factory : null;
+        this.informers = factory.scope();
         Objects.requireNonNull(config, "config");
         InstantSource clock = InstantSource.system();
         Ipv4Range cluster = Ipv4Range.parse(config.clusterCidr());
@@ -72,7 +95,8 @@ public final class SimulatedNodes implements AutoCloseable {
             addresses.put(n.name(), new PodAddresses(n.podCidr()));
         }
         this.heartbeats = new LeaseHeartbeats(client, nodes, uids, config, clock);
-        this.pods = new PodLifecycle(client, byName, addresses, Math.max(2, config.writeConcurrency() / 2), clock);
+        this.pods = new PodLifecycle(client, informers.informer(Pod.class), byName, addresses,
+                Math.max(2, config.writeConcurrency() / 2), clock);
         log.info("{} simulated nodes registered", nodes.size());
     }
 
@@ -139,5 +163,9 @@ public final class SimulatedNodes implements AutoCloseable {
     public void close() throws InterruptedException {
         pods.close();
         heartbeats.close();
+        informers.close();
+        if (ownFactory != null) {
+            ownFactory.close();
+        }
     }
 }

@@ -1,51 +1,50 @@
 package dev.skiff.controllers.base;
 
+import dev.skiff.informers.InformerScope;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
+import java.util.Optional;
 
 /**
- * One informer per typed kind, shared by every controller of a manager (upstream's
- * {@code SharedInformerFactory}): each kind is listed and watched once, in all namespaces, with a
- * namespace index. Controllers register their handlers before {@link #start}; {@link #close} stops
- * every informer.
+ * The informers the controllers of one controller-manager term share: the process's informers
+ * ({@link dev.skiff.informers.SharedInformerFactory}, also read by the scheduler and the simulated
+ * nodes) seen through this term's {@link InformerScope}. Each kind is listed and watched once per
+ * process, in all namespaces, with a namespace index. Controllers register their handlers and
+ * indexers on the informers handed out here; {@link #close} removes them again, while the caches
+ * stay for the next term.
  */
 public final class SharedInformers implements AutoCloseable {
   public static final String BY_NAMESPACE = Cache.NAMESPACE_INDEX;
 
-  private final KubernetesClient client;
-  private final Map<Class<?>, SharedIndexInformer<?>> informers = new LinkedHashMap<>();
+  private final InformerScope scope;
 
-  public SharedInformers(KubernetesClient client) {
-    this.client = Objects.requireNonNull(client, "client");
+  public SharedInformers(InformerScope scope) {
+    this.scope = Objects.requireNonNull(scope, "scope");
   }
 
-  /** The informer of {@code type}, created (not started) on first use. */
-  @SuppressWarnings("unchecked")
-  public synchronized <T extends HasMetadata> SharedIndexInformer<T> informer(Class<T> type) {
-    return (SharedIndexInformer<T>) informers.computeIfAbsent(type, t -> {
-      // fabric8 informers carry the namespace index already
-      return client.resources(type).inAnyNamespace().runnableInformer(0);
-    });
+  /** The informer of {@code type}. */
+  public <T extends HasMetadata> SharedIndexInformer<T> informer(Class<T> type) {
+    return scope.informer(type);
   }
 
-  /** Starts every informer and waits until each has listed once. */
-  public synchronized void start(Duration timeout) throws Exception {
-    List<CompletableFuture<Void>> started = informers.values().stream()
-        .map(i -> i.start().toCompletableFuture()).toList();
-    CompletableFuture.allOf(started.toArray(CompletableFuture[]::new)).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  /**
+   * The typed informer some component of the process already runs for {@code apiVersion}/{@code kind},
+   * if any: lets a generic reader reuse that cache instead of watching the kind again.
+   */
+  public Optional<SharedIndexInformer<? extends HasMetadata>> existing(String apiVersion, String kind) {
+    return scope.existing(apiVersion, kind);
+  }
+
+  /** Waits until each informer handed out so far has listed once. */
+  public void start(Duration timeout) throws Exception {
+    scope.awaitSynced(timeout);
   }
 
   @Override
-  public synchronized void close() {
-    informers.values().forEach(SharedIndexInformer::close);
+  public void close() {
+    scope.close();
   }
 }

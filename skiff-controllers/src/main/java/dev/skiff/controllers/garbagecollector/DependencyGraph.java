@@ -1,6 +1,7 @@
 package dev.skiff.controllers.garbagecollector;
 
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -39,8 +40,12 @@ final class DependencyGraph {
   private final Map<String, GraphNode> nodes = new HashMap<>();
 
   /** An object was added or changed. */
-  synchronized Work observe(GenericKubernetesResource obj) {
-    var meta = obj.getMetadata();
+  Work observe(HasMetadata obj) {
+    return observe(obj.getApiVersion(), obj.getKind(), obj.getMetadata());
+  }
+
+  /** An object of {@code apiVersion}/{@code kind} was added or changed; only its metadata is read, none kept. */
+  synchronized Work observe(String apiVersion, String kind, ObjectMeta meta) {
     String uid = meta.getUid();
     String ns = meta.getNamespace() == null ? "" : meta.getNamespace();
     List<OwnerReference> refs = meta.getOwnerReferences() == null ? List.of() : List.copyOf(meta.getOwnerReferences());
@@ -48,13 +53,13 @@ final class DependencyGraph {
     List<String> toOrphan = new ArrayList<>();
     GraphNode node = nodes.get(uid);
     if (node == null) {
-      node = new GraphNode(uid, obj.getApiVersion(), obj.getKind(), ns, meta.getName(), false);
+      node = new GraphNode(uid, apiVersion, kind, ns, meta.getName(), false);
       nodes.put(uid, node);
     } else if (node.virtual) {
       // the owner turned out to exist: it is a real node now
       node.virtual = false;
-      node.apiVersion = obj.getApiVersion();
-      node.kind = obj.getKind();
+      node.apiVersion = apiVersion;
+      node.kind = kind;
       node.namespace = ns;
       node.name = meta.getName();
     }

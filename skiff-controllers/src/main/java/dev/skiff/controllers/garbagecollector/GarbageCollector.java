@@ -3,13 +3,14 @@ package dev.skiff.controllers.garbagecollector;
 import dev.skiff.controllers.Controller;
 import dev.skiff.controllers.ControllerContext;
 import dev.skiff.controllers.base.ControllerLoop;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -17,7 +18,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The garbage collector ({@code pkg/controller/garbagecollector}): one informer per deletable
- * resource the server serves (found by discovery at start) feeds the {@link DependencyGraph};
+ * resource the server serves (found by discovery at start) feeds the {@link DependencyGraph}.
+ * As upstream, it reads metadata only: a kind some component of the process already informs
+ * (pods, replicasets, ...) is read from that shared typed cache, every other kind through a
+ * {@link MetadataInformer} that carries no specs; the graph keeps only uids, names and owner
+ * references. The graph hands object uids to two loops.
  * the graph hands object uids to two loops. {@link CollectionStep#attemptToDelete} deletes
  * objects whose owners are all gone (background), and finishes foreground deletions;
  * {@link CollectionStep#attemptToOrphan} strips owner references for the {@code orphan}
@@ -31,7 +36,7 @@ public final class GarbageCollector implements Controller {
   private final ControllerContext ctx;
   private KubernetesClient client;
   private final DependencyGraph graph = new DependencyGraph();
-  private final List<SharedIndexInformer<GenericKubernetesResource>> informers = new ArrayList<>();
+  private final List<MetadataInformer> metadataInformers = new ArrayList<>();
   private ControllerLoop<String> deleteLoop;
   private ControllerLoop<String> orphanLoop;
 
@@ -54,47 +59,48 @@ public final class GarbageCollector implements Controller {
     deleteLoop = new ControllerLoop<>(NAME + "-delete", step::attemptToDelete, ctx.clock());
     orphanLoop = new ControllerLoop<>(NAME + "-orphan", step::attemptToOrphan, ctx.clock());
     List<CompletableFuture<Void>> started = new ArrayList<>();
+    int shared = 0;
     for (ServedResource r : catalog.all()) {
-      SharedIndexInformer<GenericKubernetesResource> informer = client.genericKubernetesResources(r.context())
-          .inAnyNamespace().runnableInformer(0);
-      informer.addEventHandler(handler(r));
-      informers.add(informer);
-      started.add(informer.start().toCompletableFuture());
+      Optional<SharedIndexInformer<? extends HasMetadata>> typed = ctx.informers().existing(r.apiVersion(), r.kind());
+      if (typed.isPresent()) {
+        // the handlers go with the term's informer scope; the cache is the process's
+        typed.get().addEventHandler(handler(r));
+        started.add(typed.get().start().toCompletableFuture());
+        shared++;
+      } else {
+        MetadataInformer informer = new MetadataInformer(client, r, handler(r));
+        metadataInformers.add(informer);
+        started.add(informer.start());
+      }
     }
     CompletableFuture.allOf(started.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
-    LOG.info("garbage collector watches {} resources, {} objects", catalog.all().size(), graph.size());
+    LOG.info("garbage collector watches {} resources ({} from shared typed informers, the rest as metadata), {} objects",
+        catalog.all().size(), shared, graph.size());
     deleteLoop.start(ctx.config().workers());
     orphanLoop.start(ctx.config().workers());
   }
 
-  private ResourceEventHandler<GenericKubernetesResource> handler(ServedResource r) {
+  /** Feeds the graph from either kind of informer; only metadata is read, and kind and version come from {@code r}. */
+  private ResourceEventHandler<HasMetadata> handler(ServedResource r) {
     return new ResourceEventHandler<>() {
       @Override
-      public void onAdd(GenericKubernetesResource obj) {
-        route(graph.observe(withKind(obj, r)));
+      public void onAdd(HasMetadata obj) {
+        route(graph.observe(r.apiVersion(), r.kind(), obj.getMetadata()));
       }
 
       @Override
-      public void onUpdate(GenericKubernetesResource old, GenericKubernetesResource obj) {
-        if (!Objects.equals(old.getMetadata().getResourceVersion(), obj.getMetadata().getResourceVersion())) {
-          route(graph.observe(withKind(obj, r)));
+      public void onUpdate(HasMetadata old, HasMetadata obj) {
+        // old is null from a MetadataInformer, which reports only changed versions
+        if (old == null || !Objects.equals(old.getMetadata().getResourceVersion(), obj.getMetadata().getResourceVersion())) {
+          route(graph.observe(r.apiVersion(), r.kind(), obj.getMetadata()));
         }
       }
 
       @Override
-      public void onDelete(GenericKubernetesResource obj, boolean unknownFinalState) {
+      public void onDelete(HasMetadata obj, boolean unknownFinalState) {
         route(graph.forget(obj.getMetadata().getUid()));
       }
     };
-  }
-
-  /** List items may come without kind and apiVersion; the informer's resource knows them. */
-  private static GenericKubernetesResource withKind(GenericKubernetesResource obj, ServedResource r) {
-    if (obj.getKind() == null || obj.getApiVersion() == null) {
-      obj.setKind(r.kind());
-      obj.setApiVersion(r.apiVersion());
-    }
-    return obj;
   }
 
   private void route(DependencyGraph.Work work) {
@@ -111,8 +117,8 @@ public final class GarbageCollector implements Controller {
 
   @Override
   public synchronized void close() {
-    informers.forEach(SharedIndexInformer::close);
-    informers.clear();
+    metadataInformers.forEach(MetadataInformer::close);
+    metadataInformers.clear();
     if (deleteLoop != null) {
       deleteLoop.close();
     }

@@ -17,6 +17,11 @@ record ServedResource(String group, String version, String plural, String kind, 
         .withKind(kind).withNamespaced(namespaced).build();
   }
 
+  /** The REST path of every object of the resource, in all namespaces. */
+  String collectionPath() {
+    return (group.isEmpty() ? "/api/" + version : "/apis/" + group + "/" + version) + "/" + plural;
+  }
+
   /** The REST path of one object; {@code namespace} is ignored for cluster-scoped resources. */
   String path(String namespace, String name) {
     String prefix = group.isEmpty() ? "/api/" + version : "/apis/" + group + "/" + version;

@@ -4,6 +4,7 @@ import dev.skiff.controllers.Controller;
 import dev.skiff.controllers.ControllerContext;
 import dev.skiff.controllers.ControllerManagerConfig;
 import dev.skiff.controllers.base.SharedInformers;
+import dev.skiff.informers.SharedInformerFactory;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -15,12 +16,14 @@ import java.util.function.Function;
  * test can move time instead of waiting for it.
  */
 public final class StandaloneController<C extends Controller> implements AutoCloseable {
+  private final SharedInformerFactory informerFactory;
   private final SharedInformers informers;
   public final C controller;
 
   public StandaloneController(KubernetesClient client, InstantSource clock, Function<ControllerContext, C> factory)
       throws Exception {
-    informers = new SharedInformers(client);
+    informerFactory = new SharedInformerFactory(client);
+    informers = new SharedInformers(informerFactory.scope());
     var defaults = ControllerManagerConfig.defaults("standalone");
     var config = new ControllerManagerConfig(Set.of(), 2, false, defaults.identity(), defaults.leaseDuration(),
         defaults.renewDeadline(), defaults.retryPeriod());
@@ -33,5 +36,6 @@ public final class StandaloneController<C extends Controller> implements AutoClo
   public void close() {
     controller.close();
     informers.close();
+    informerFactory.close();
   }
 }

@@ -1,5 +1,6 @@
 package dev.skiff.scheduler.wiring;
 
+import dev.skiff.informers.SharedInformerFactory;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfig;
@@ -17,6 +18,10 @@ import java.util.concurrent.CompletableFuture;
  * exactly one acts; each term runs a fresh {@link SchedulingSession}. Losing the lease stops
  * scheduling at once (upstream exits the process; here the instance keeps campaigning).
  *
+ * <p>Informers come from the process's {@link SharedInformerFactory} (one cache per kind for the
+ * scheduler, the controller manager and the simulated nodes of one process); the standalone
+ * constructor makes a factory of its own and closes it with the service.
+ *
  * <p>Owns its threads: {@link #close()} stops scheduling, releases the lease and waits.
  */
 public final class SchedulerService implements AutoCloseable {
@@ -25,6 +30,9 @@ public final class SchedulerService implements AutoCloseable {
 
     private final KubernetesClient client;
     private final SchedulerConfig config;
+    private final SharedInformerFactory informers;
+    /** Whether {@link #informers} is this service's own, to close with it. */
+    private final boolean ownInformers;
     private final Thread campaign;
     private CompletableFuture<?> election;
     private SchedulingSession session;
@@ -32,9 +40,22 @@ public final class SchedulerService implements AutoCloseable {
     /** Whether this instance holds the lease now (always, without election); guarded by this. */
     private boolean leading;
 
+    /** A scheduler with informers of its own (tests, a scheduler alone in its process). */
     public SchedulerService(KubernetesClient client, SchedulerConfig config) {
+        this(client, config, new SharedInformerFactory(client), true);
+    }
+
+    /** A scheduler that reads the process's shared informers; the caller owns and closes {@code informers}. */
+    public SchedulerService(KubernetesClient client, SchedulerConfig config, SharedInformerFactory informers) {
+        this(client, config, informers, false);
+    }
+
+    private SchedulerService(KubernetesClient client, SchedulerConfig config, SharedInformerFactory informers,
+                             boolean ownInformers) {
         this.client = Objects.requireNonNull(client, "client");
         this.config = Objects.requireNonNull(config, "config");
+        this.informers = Objects.requireNonNull(informers, "informers");
+        this.ownInformers = ownInformers;
         if (!config.leaderElect()) {
             campaign = null;
             leading = true;
@@ -92,7 +113,7 @@ public final class SchedulerService implements AutoCloseable {
             return;
         }
         log.info("{} starts scheduling", config.identity());
-        session = new SchedulingSession(client, config);
+        session = new SchedulingSession(client, informers.scope(), config);
     }
 
     private void stopLeading() {
@@ -136,6 +157,9 @@ public final class SchedulerService implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        if (ownInformers) {
+            informers.close();
         }
     }
 }

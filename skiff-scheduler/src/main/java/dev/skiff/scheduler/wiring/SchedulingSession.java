@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import dev.skiff.informers.InformerScope;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import org.slf4j.Logger;
@@ -34,16 +35,18 @@ import java.util.Random;
  * memory (assumed pods, nominations) cannot be trusted after another scheduler acted.
  *
  * <p>Informers: nodes; pods (all, split by {@link PodEventHandler}); namespaces, services and
- * replicasets for the {@link InformerClusterLister}. The server does not serve
+ * replicasets for the {@link InformerClusterLister}. They are the process's shared informers seen
+ * through this term's {@link InformerScope}: the term adds its handlers (told of every cached
+ * object as adds) and closing the scope removes them; the caches outlive the term. The server does not serve
  * ReplicationControllers, StatefulSets or PodDisruptionBudgets yet, so none are watched.
  */
 final class SchedulingSession implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(SchedulingSession.class);
-    private static final long RESYNC_MILLIS = 0;
     /** Bindings written at once: enough to keep a loopback API server busy, few enough to bound memory. */
     private static final int MAX_BINDINGS_IN_FLIGHT = 64;
 
+    private final InformerScope scope;
     private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
     /** The handlers that feed the cache and queue: scheduling waits until they have seen the first lists. */
     private final List<SyncedHandler<?>> handlers = new ArrayList<>();
@@ -55,14 +58,15 @@ final class SchedulingSession implements AutoCloseable {
     private volatile SchedulingLoop loop;
     private volatile boolean closed;
 
-    SchedulingSession(KubernetesClient client, SchedulerConfig config) {
+    SchedulingSession(KubernetesClient client, InformerScope scope, SchedulerConfig config) {
         this.config = config;
+        this.scope = scope;
         InstantSource clock = InstantSource.system();
         String schedulerName = config.profile().schedulerName();
-        SharedIndexInformer<Namespace> namespaces = client.namespaces().runnableInformer(RESYNC_MILLIS);
-        SharedIndexInformer<Service> services = client.services().inAnyNamespace().runnableInformer(RESYNC_MILLIS);
-        SharedIndexInformer<ReplicaSet> replicaSets = client.apps().replicaSets().inAnyNamespace().runnableInformer(RESYNC_MILLIS);
-        SharedIndexInformer<Pod> pods = client.pods().inAnyNamespace().runnableInformer(RESYNC_MILLIS);
+        SharedIndexInformer<Namespace> namespaces = scope.informer(Namespace.class);
+        SharedIndexInformer<Service> services = scope.informer(Service.class);
+        SharedIndexInformer<ReplicaSet> replicaSets = scope.informer(ReplicaSet.class);
+        SharedIndexInformer<Pod> pods = scope.informer(Pod.class);
         this.cache = new SchedulerCache();
         this.binder = new AsyncBinder(new ApiPodBinder(client), MAX_BINDINGS_IN_FLIGHT, (pod, node, error) -> {
             bindingFailed(pods, pod, error);
@@ -76,14 +80,10 @@ final class SchedulingSession implements AutoCloseable {
         this.events = new ApiSchedulingEvents(client, new EventRecorder(client, schedulerName, config.identity(), clock), binder, clock);
         Scheduler scheduler = new Scheduler(framework, cache, queue, events);
 
-        SharedIndexInformer<Node> nodes = client.nodes().runnableInformer(RESYNC_MILLIS);
+        SharedIndexInformer<Node> nodes = scope.informer(Node.class);
         handlers.add(SyncedHandler.register(nodes, new NodeEventHandler(cache, queue)));
         handlers.add(SyncedHandler.register(pods, new PodEventHandler(cache, queue, schedulerName)));
         informers.addAll(List.of(namespaces, services, replicaSets, nodes, pods));
-        // nodes first, so that bound pods land on known nodes; order is not needed for correctness
-        for (SharedIndexInformer<?> i : informers) {
-            i.start();
-        }
         Thread.ofVirtual().name("scheduler-start").start(() -> startAfterSync(scheduler));
     }
 
@@ -144,9 +144,8 @@ final class SchedulingSession implements AutoCloseable {
             queue.close();
         }
         binder.close();
-        for (SharedIndexInformer<?> i : informers) {
-            i.close();
-        }
+        // the handlers go; the shared caches stay for the next term and the other components
+        scope.close();
         events.close();
     }
 }
