@@ -69,10 +69,26 @@ final class ApiSchedulingEvents implements SchedulingEvents, AutoCloseable {
     @Override
     public void failedScheduling(PodInfo pod, String reason, String message, String nominatedNodeName) {
         Pod p = pod.pod();
+        boolean statusSame = saysAlready(p, reason, message, nominatedNodeName);
         offer(() -> {
             recorder.record(p, "Warning", "FailedScheduling", "Scheduling", message);
-            updateCondition(p, reason, message, nominatedNodeName);
+            if (!statusSame) {
+                updateCondition(p, reason, message, nominatedNodeName);
+            }
         });
+    }
+
+    /**
+     * Whether the pod, as the informer last saw it, already has this PodScheduled=False condition and
+     * nomination: then, as upstream's {@code updatePod}, nothing is written (and nothing read).
+     */
+    private static boolean saysAlready(Pod pod, String reason, String message, String nominatedNodeName) {
+        PodCondition old = PodConditions.of(pod).stream().filter(c -> "PodScheduled".equals(c.getType()))
+                .findFirst().orElse(null);
+        String oldNominated = pod.getStatus() == null ? null : pod.getStatus().getNominatedNodeName();
+        boolean nominatedSame = nominatedNodeName == null || nominatedNodeName.equals(oldNominated == null ? "" : oldNominated);
+        return old != null && "False".equals(old.getStatus()) && reason.equals(old.getReason())
+                && message.equals(old.getMessage()) && nominatedSame;
     }
 
     /** Sets PodScheduled=False unless the pod already says the same; reads the pod first, as conditions are a list. */
@@ -83,14 +99,11 @@ final class ApiSchedulingEvents implements SchedulingEvents, AutoCloseable {
                 || (current.getSpec().getNodeName() != null && !current.getSpec().getNodeName().isEmpty())) {
             return; // gone, replaced or bound meanwhile
         }
-        List<PodCondition> conditions = PodConditions.of(current);
-        PodCondition old = conditions.stream().filter(c -> "PodScheduled".equals(c.getType())).findFirst().orElse(null);
-        String oldNominated = current.getStatus() == null ? null : current.getStatus().getNominatedNodeName();
-        boolean nominatedSame = nominatedNodeName == null || nominatedNodeName.equals(oldNominated == null ? "" : oldNominated);
-        if (old != null && "False".equals(old.getStatus()) && reason.equals(old.getReason())
-                && message.equals(old.getMessage()) && nominatedSame) {
+        if (saysAlready(current, reason, message, nominatedNodeName)) {
             return;
         }
+        List<PodCondition> conditions = PodConditions.of(current);
+        PodCondition old = conditions.stream().filter(c -> "PodScheduled".equals(c.getType())).findFirst().orElse(null);
         String transition = old != null && "False".equals(old.getStatus()) && old.getLastTransitionTime() != null
                 ? old.getLastTransitionTime() : EventRecorder.format(clock.instant());
         conditions.remove(old);

@@ -25,6 +25,7 @@ import java.util.Objects;
  * about the same pod again bumps {@code count} and {@code lastTimestamp} of the event already
  * written, so a pod retried for hours leaves one event, not thousands. Called from one writer
  * thread at a time per pod; the memory of written events is bounded (oldest forgotten first).
+ * Beyond that, {@link EventSpamFilter} drops a pod's events of one type past 25 per 5 minutes.
  */
 final class EventRecorder {
 
@@ -44,6 +45,8 @@ final class EventRecorder {
         }
     };
 
+    private final EventSpamFilter spamFilter = new EventSpamFilter();
+
     private record Written(String name, int count) {
     }
 
@@ -58,6 +61,9 @@ final class EventRecorder {
         var meta = pod.getMetadata();
         String key = meta.getUid() + "\u0000" + reason + "\u0000" + message;
         Instant now = clock.instant();
+        if (!spamFilter.allow(meta.getUid(), type, now)) {
+            return;
+        }
         Written prior;
         synchronized (written) {
             prior = written.get(key);
