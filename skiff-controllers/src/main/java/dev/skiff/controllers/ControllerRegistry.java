@@ -6,6 +6,7 @@ import dev.skiff.controllers.deployment.DeploymentController;
 import dev.skiff.controllers.disruption.DisruptionController;
 import dev.skiff.controllers.endpoint.EndpointsController;
 import dev.skiff.controllers.endpointslice.EndpointSliceController;
+import dev.skiff.controllers.endpointslicemirroring.EndpointSliceMirroringController;
 import dev.skiff.controllers.garbagecollector.GarbageCollector;
 import dev.skiff.controllers.job.JobController;
 import dev.skiff.controllers.namespace.NamespaceController;
@@ -44,6 +45,7 @@ public final class ControllerRegistry {
     all.put(TokensController.NAME, TokensController::new);
     all.put(EndpointsController.NAME, EndpointsController::new);
     all.put(EndpointSliceController.NAME, EndpointSliceController::new);
+    all.put(EndpointSliceMirroringController.NAME, EndpointSliceMirroringController::new);
     all.put(NodeIpamController.NAME, NodeIpamController::new);
     all.put(NodeLifecycleController.NAME, NodeLifecycleController::new);
     all.put(JobController.NAME, JobController::new);

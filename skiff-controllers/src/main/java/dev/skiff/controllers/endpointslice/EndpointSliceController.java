@@ -16,8 +16,6 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -42,7 +40,7 @@ public final class EndpointSliceController implements Controller, Reconciler {
   public static final int MAX_ENDPOINTS_PER_SLICE = 100;
   private static final String SLICES_BY_SERVICE = "skiff/managed-slices-by-service";
 
-  private final KubernetesClient client;
+  private final SliceWriter writer;
   private final int workers;
   private final SharedIndexInformer<Service> services;
   private final SharedIndexInformer<EndpointSlice> slices;
@@ -50,7 +48,7 @@ public final class EndpointSliceController implements Controller, Reconciler {
   private final ControllerLoop<ObjectKey> loop;
 
   public EndpointSliceController(ControllerContext ctx) {
-    this.client = ctx.client();
+    this.writer = new SliceWriter(ctx.client());
     this.workers = ctx.config().workers();
     this.loop = ControllerLoop.of(NAME, this, ctx.clock());
     this.services = ctx.informers().informer(Service.class);
@@ -87,7 +85,7 @@ public final class EndpointSliceController implements Controller, Reconciler {
     Service svc = services.getStore().getByKey(key.cacheKey());
     List<EndpointSlice> existing = slices.getIndexer().byIndex(SLICES_BY_SERVICE, key.cacheKey());
     if (svc == null) {
-      existing.forEach(this::delete);
+      existing.forEach(writer::delete);
       return Result.done();
     }
     if (ServicePodIndex.selector(svc).isEmpty()) {
@@ -107,32 +105,8 @@ public final class EndpointSliceController implements Controller, Reconciler {
         .withNamespace(key.namespace()).withLabels(labels).withOwnerReferences(OwnerReferences.controllerRef(svc))
         .endMetadata().build();
     SlicePlan plan = SlicePlan.of(desired, existing, template, MAX_ENDPOINTS_PER_SLICE);
-    var api = client.discovery().v1().endpointSlices().inNamespace(key.namespace());
-    for (EndpointSlice s : plan.update()) {
-      api.resource(s).update();
-    }
-    for (EndpointSlice s : plan.create()) {
-      try {
-        api.resource(s).create();
-      } catch (KubernetesClientException e) {
-        if (e.getCode() != 403) { // 403: the namespace is terminating
-          throw e;
-        }
-      }
-    }
-    plan.delete().forEach(this::delete);
+    writer.write(key.namespace(), plan, true);
     return Result.done();
-  }
-
-  private void delete(EndpointSlice s) {
-    try {
-      client.discovery().v1().endpointSlices().inNamespace(s.getMetadata().getNamespace())
-          .withName(s.getMetadata().getName()).delete();
-    } catch (KubernetesClientException e) {
-      if (e.getCode() != 404) {
-        throw e;
-      }
-    }
   }
 
   @Override

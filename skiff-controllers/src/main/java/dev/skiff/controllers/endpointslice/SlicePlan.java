@@ -23,9 +23,18 @@ import java.util.Objects;
  * @param update existing slices with new content (their resourceVersion guards the write)
  * @param delete existing slices to remove
  */
-record SlicePlan(List<EndpointSlice> create, List<EndpointSlice> update, List<EndpointSlice> delete) {
-  static SlicePlan of(Map<SliceShape, List<Endpoint>> desired, List<EndpointSlice> existing, EndpointSlice template,
+public record SlicePlan(List<EndpointSlice> create, List<EndpointSlice> update, List<EndpointSlice> delete) {
+  public static SlicePlan of(Map<SliceShape, List<Endpoint>> desired, List<EndpointSlice> existing, EndpointSlice template,
       int maxPerSlice) {
+    return of(desired, existing, template, maxPerSlice, false);
+  }
+
+  /**
+   * As {@link #of(Map, List, EndpointSlice, int)}; with {@code syncAnnotations} an existing slice
+   * also gets the template's annotations (the mirroring controller copies the Endpoints' ones).
+   */
+  public static SlicePlan of(Map<SliceShape, List<Endpoint>> desired, List<EndpointSlice> existing, EndpointSlice template,
+      int maxPerSlice, boolean syncAnnotations) {
     if (maxPerSlice < 1) {
       throw new IllegalArgumentException("maxPerSlice must be positive: " + maxPerSlice);
     }
@@ -44,9 +53,12 @@ record SlicePlan(List<EndpointSlice> create, List<EndpointSlice> update, List<En
         if (i < slices.size()) {
           EndpointSlice old = slices.get(i);
           List<Endpoint> oldEndpoints = old.getEndpoints() == null ? List.of() : old.getEndpoints();
-          if (!oldEndpoints.equals(chunk) || !Objects.equals(old.getMetadata().getLabels(), template.getMetadata().getLabels())) {
+          Map<String, String> annotations = syncAnnotations
+              ? template.getMetadata().getAnnotations() : old.getMetadata().getAnnotations();
+          if (!oldEndpoints.equals(chunk) || !Objects.equals(old.getMetadata().getLabels(), template.getMetadata().getLabels())
+              || !Objects.equals(emptyIfNull(old.getMetadata().getAnnotations()), emptyIfNull(annotations))) {
             update.add(new EndpointSliceBuilder(old).editMetadata().withLabels(template.getMetadata().getLabels())
-                .endMetadata().withEndpoints(chunk).build());
+                .withAnnotations(annotations).endMetadata().withEndpoints(chunk).build());
           }
         } else {
           create.add(new EndpointSliceBuilder(template).withAddressType(e.getKey().addressType())
@@ -61,5 +73,9 @@ record SlicePlan(List<EndpointSlice> create, List<EndpointSlice> update, List<En
       }
     });
     return new SlicePlan(create, update, delete);
+  }
+
+  private static Map<String, String> emptyIfNull(Map<String, String> m) {
+    return m == null ? Map.of() : m;
   }
 }

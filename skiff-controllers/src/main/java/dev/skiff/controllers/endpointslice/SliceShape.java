@@ -9,17 +9,17 @@ import java.util.List;
  * What endpoints sharing one EndpointSlice have in common: the address type and the ports the
  * Service's ports reach on them (a named targetPort may resolve differently per pod).
  */
-record SliceShape(String addressType, List<EndpointPort> ports) {
-  SliceShape {
+public record SliceShape(String addressType, List<EndpointPort> ports) {
+  public SliceShape {
     ports = ports.stream().sorted(Comparator.comparing((EndpointPort p) -> String.valueOf(p.getName()))
         .thenComparing(p -> p.getPort() == null ? 0 : p.getPort())).toList();
   }
 
-  static SliceShape of(EndpointSlice slice) {
+  public static SliceShape of(EndpointSlice slice) {
     return new SliceShape(slice.getAddressType(), slice.getPorts() == null ? List.of() : slice.getPorts());
   }
 
-  static String addressType(String ip) {
+  public static String addressType(String ip) {
     return ip.contains(":") ? "IPv6" : "IPv4";
   }
 }
