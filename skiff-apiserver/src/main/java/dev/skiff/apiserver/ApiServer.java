@@ -132,7 +132,7 @@ public final class ApiServer implements AutoCloseable {
     customResources.start();
     ServiceAccountTokens saTokens = new ServiceAccountTokens(
         ServiceAccountSigningKey.loadOrCreate(config.dataDir().resolve("tls")), clock);
-    ClusterObjects clusterObjects = ClusterObjects.of(stores);
+    ClusterObjects clusterObjects = ClusterObjects.of(stores, lookup);
     authenticators.add(new ServiceAccountTokenAuthenticator(saTokens, clusterObjects, API_AUDIENCES));
     authenticators.add(new LegacyServiceAccountTokenAuthenticator(saTokens.key(), clusterObjects));
     createSystemNamespaces(stores);
