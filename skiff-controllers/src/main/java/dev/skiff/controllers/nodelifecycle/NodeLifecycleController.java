@@ -29,6 +29,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,7 +44,8 @@ import org.slf4j.LoggerFactory;
  *       conditions Unknown ({@link UnknownConditions}, {@link HeartbeatTracker});</li>
  *   <li>while it is not Ready its pods' Ready conditions are False (upstream's MarkPodsNotReady);</li>
  *   <li>its taints follow its Ready condition ({@link ConditionTaints}): unreachable or
- *       not-ready, NoSchedule and NoExecute, removed when it is Ready again;</li>
+ *       not-ready, NoSchedule and NoExecute, removed when it is Ready again; and its pressure
+ *       conditions and cordoning, NoSchedule;</li>
  *   <li>pods on a node with NoExecute taints are evicted when their tolerations run out
  *       ({@link TolerationTimes}): first the DisruptionTarget condition, then a delete with the
  *       pod's own grace period, as upstream's taint eviction controller.</li>
@@ -163,7 +166,12 @@ public final class NodeLifecycleController implements Controller, Reconciler {
 
   private Node syncTaints(Node node, Instant now) {
     List<Taint> current = node.getSpec() == null || node.getSpec().getTaints() == null ? List.of() : node.getSpec().getTaints();
-    List<Taint> wanted = ConditionTaints.reconcile(current, UnknownConditions.readyStatus(node), now);
+    Set<String> trueConditions = node.getStatus() == null || node.getStatus().getConditions() == null ? Set.of()
+        : node.getStatus().getConditions().stream().filter(c -> "True".equals(c.getStatus()))
+            .map(NodeCondition::getType).collect(Collectors.toSet());
+    List<Taint> wanted = ConditionTaints.reconcileNoSchedule(
+        ConditionTaints.reconcile(current, UnknownConditions.readyStatus(node), now), trueConditions,
+        node.getSpec() != null && Boolean.TRUE.equals(node.getSpec().getUnschedulable()));
     if (wanted.equals(current)) {
       return node;
     }

@@ -73,6 +73,14 @@ class NodeLifecycleControllerTest {
         Thread.sleep(GRACE.plusSeconds(2).toMillis());
         assertThat(taints(cluster.client.nodes().withName("life-0001").get())).isEmpty();
         assertThat(pods.withName("short").get().getMetadata().getDeletionTimestamp()).isNull();
+        // kubectl cordon: a NoSchedule taint follows spec.unschedulable, and goes with it
+        cluster.kubectl.run("cordon", "life-0002");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
+            taints(cluster.client.nodes().withName("life-0002").get()))
+            .containsExactly(ConditionTaints.UNSCHEDULABLE + ":NoSchedule"));
+        cluster.kubectl.run("uncordon", "life-0002");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
+            taints(cluster.client.nodes().withName("life-0002").get())).isEmpty());
       }
       // heartbeats stopped
       await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
