@@ -27,6 +27,19 @@ final class JobSpecView {
     return Boolean.TRUE.equals(job.getSpec().getSuspend());
   }
 
+  /** The {@code managedBy} value that leaves a Job to this controller (also when the field is unset). */
+  static final String JOB_CONTROLLER = "kubernetes.io/job-controller";
+
+  /**
+   * Whether this controller manages {@code job}: {@code spec.managedBy} unset or
+   * {@value #JOB_CONTROLLER}. Another value hands the Job to an external controller (upstream's
+   * JobManagedBy, beta and on in 1.32): this one then neither creates pods nor writes status.
+   */
+  static boolean managedHere(Job job) {
+    String managedBy = job.getSpec().getManagedBy();
+    return managedBy == null || JOB_CONTROLLER.equals(managedBy);
+  }
+
   static boolean onlyReplaceFailed(Job job) {
     return "Failed".equals(job.getSpec().getPodReplacementPolicy());
   }

@@ -77,6 +77,9 @@ final class JobSync implements Reconciler {
       releaseOrphans(key);
       return Result.done();
     }
+    if (!JobSpecView.managedHere(cached)) {
+      return Result.done();
+    }
     Instant now = clock.instant();
     List<Pod> candidates = pods.getIndexer().byIndex(SharedInformers.BY_NAMESPACE, key.namespace());
     List<Pod> owned = claim.claim(cached, cached.getSpec().getSelector(), candidates, () -> canAdopt(cached));

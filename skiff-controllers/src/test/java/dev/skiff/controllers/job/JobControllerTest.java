@@ -1,6 +1,7 @@
 package dev.skiff.controllers.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.skiff.controllers.testing.TestCluster;
@@ -11,6 +12,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
 import io.fabric8.kubernetes.api.model.batch.v1.PodFailurePolicyBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -204,6 +206,32 @@ class JobControllerTest {
     String settled = get("sleepy").getMetadata().getResourceVersion();
     await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).untilAsserted(() ->
         assertThat(get("sleepy").getMetadata().getResourceVersion()).isEqualTo(settled));
+  }
+
+  @Test
+  void jobManagedByAnotherControllerIsLeftAlone() {
+    job("external", b -> b.editSpec().withManagedBy("example.com/batch-controller").endSpec());
+    // a witness created after it: once its pod exists, the controller has seen the external Job too
+    job("witness", b -> b);
+    await().atMost(Duration.ofSeconds(30)).until(() -> !pods("witness").isEmpty());
+    await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+      assertThat(pods("external")).isEmpty();
+      assertThat(get("external").getStatus()).satisfiesAnyOf(
+          st -> assertThat(st).isNull(), st -> assertThat(st.getStartTime()).isNull());
+    });
+    // managedBy may not change, and must be a domain-prefixed path
+    Kubectl.Result change = cluster.kubectl.run("-n", NS, "patch", "job", "external", "--type=merge",
+        "-p", "{\"spec\":{\"managedBy\":\"kubernetes.io/job-controller\"}}");
+    assertThat(change.exitCode()).isNotZero();
+    assertThat(change.stderr()).contains("spec.managedBy: Invalid value").contains("field is immutable");
+    assertThatThrownBy(() -> job("bad-manager", b -> b.editSpec().withManagedBy("not a path").endSpec()))
+        .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
+          assertThat(e.getCode()).isEqualTo(422);
+          assertThat(e.getStatus().getDetails().getCauses()).anySatisfy(c -> {
+            assertThat(c.getField()).isEqualTo("spec.managedBy");
+            assertThat(c.getMessage()).contains("must be a domain-prefixed path");
+          });
+        });
   }
 
   @Test

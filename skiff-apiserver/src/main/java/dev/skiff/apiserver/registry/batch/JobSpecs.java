@@ -2,6 +2,7 @@ package dev.skiff.apiserver.registry.batch;
 
 import dev.skiff.apiserver.api.FieldError;
 import dev.skiff.apiserver.json.Json;
+import dev.skiff.apiserver.registry.MetadataValidation;
 import dev.skiff.apiserver.registry.PodTemplates;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +15,8 @@ import tools.jackson.databind.node.ObjectNode;
  */
 final class JobSpecs {
   static final List<String> RESTART_POLICIES = List.of("OnFailure", "Never");
+  /** The path part of a domain-prefixed path (upstream's IsDomainPrefixedPath). */
+  private static final java.util.regex.Pattern DOMAIN_PATH = java.util.regex.Pattern.compile("[A-Za-z0-9/\\-._~%!$&'()*+,;=:]+");
 
   private JobSpecs() {}
 
@@ -54,6 +57,21 @@ final class JobSpecs {
       errors.add(FieldError.required(path + ".completions", "when completion mode is Indexed"));
     }
     errors.addAll(PodTemplates.validate(spec.path("template"), path + ".template", RESTART_POLICIES));
+    if (spec.has("managedBy")) {
+      errors.addAll(validateManagedBy(spec.path("managedBy").asString(""), path + ".managedBy"));
+    }
     return errors;
+  }
+
+  /** Upstream's rules for {@code managedBy}: at most 63 bytes, a domain-prefixed path such as {@code acme.io/foo}. */
+  static List<FieldError> validateManagedBy(String value, String path) {
+    if (value.length() > 63) {
+      return List.of(new FieldError(FieldError.Type.TOO_LONG, path, null, "may not be more than 63 bytes"));
+    }
+    int slash = value.indexOf('/');
+    boolean ok = slash > 0 && slash < value.length() - 1
+        && MetadataValidation.dns1123Subdomain(value.substring(0, slash)).isEmpty()
+        && DOMAIN_PATH.matcher(value.substring(slash + 1)).matches();
+    return ok ? List.of() : List.of(FieldError.invalid(path, value, "must be a domain-prefixed path (such as \"acme.io/foo\")"));
   }
 }
