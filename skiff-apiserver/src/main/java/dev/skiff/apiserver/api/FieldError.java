@@ -21,7 +21,8 @@ public record FieldError(Type type, String field, JsonNode badValue, String deta
     NOT_SUPPORTED("FieldValueNotSupported", "Unsupported value"),
     DUPLICATE("FieldValueDuplicate", "Duplicate value"),
     FORBIDDEN("FieldValueForbidden", "Forbidden"),
-    TOO_LONG("FieldValueTooLong", "Too long");
+    TOO_LONG("FieldValueTooLong", "Too long"),
+    TOO_MANY("FieldValueTooMany", "Too many");
 
     final String reason;
     final String text;

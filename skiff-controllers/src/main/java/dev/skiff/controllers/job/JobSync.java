@@ -125,7 +125,7 @@ final class JobSync implements Reconciler {
     Instant startTime = started;
     List<Runnable> afterWrite = new ArrayList<>();
     Optional<JobConditions.Verdict> failure = JobConditions.trueCondition(conditions, JobConditions.FAILURE_TARGET)
-        .map(c -> new JobConditions.Verdict(c.getReason(), c.getMessage()))
+        .map(c -> new JobConditions.Verdict(Objects.toString(c.getReason(), ""), Objects.toString(c.getMessage(), "")))
         .or(tally::failJob)
         .or(() -> failed + restarts(job, active) > JobSpecView.backoffLimit(job)
             ? Optional.of(new JobConditions.Verdict(JobConditions.BACKOFF_LIMIT_EXCEEDED, JobConditions.BACKOFF_LIMIT_MESSAGE))
@@ -133,15 +133,21 @@ final class JobSync implements Reconciler {
         .or(() -> deadlinePassed(job, started, now)
             ? Optional.of(new JobConditions.Verdict(JobConditions.DEADLINE_EXCEEDED, JobConditions.DEADLINE_MESSAGE))
             : Optional.empty());
-    boolean complete = failure.isEmpty() && (JobConditions.isTrue(job, JobConditions.SUCCESS_CRITERIA_MET)
-        || completionsReached(job, succeeded, tally.completed(), active.size()));
+    // a success found by an earlier sync keeps its reason (CompletionsReached or SuccessPolicy) up to Complete
+    Optional<JobConditions.Verdict> success = failure.isPresent() ? Optional.empty()
+        : JobConditions.trueCondition(conditions, JobConditions.SUCCESS_CRITERIA_MET)
+            .map(c -> new JobConditions.Verdict(Objects.toString(c.getReason(), ""), Objects.toString(c.getMessage(), "")))
+            .or(() -> SuccessPolicyMatch.match(job, tally.completed()))
+            .or(() -> completionsReached(job, succeeded, tally.completed(), active.size())
+                ? Optional.of(new JobConditions.Verdict(JobConditions.COMPLETIONS_REACHED, JobConditions.COMPLETIONS_MESSAGE))
+                : Optional.empty());
+    boolean complete = success.isPresent();
     Duration requeue = null;
     String completionTime = old.getCompletionTime();
     int activeAfter = active.size();
     if (failure.isPresent() || complete) {
       String target = failure.isPresent() ? JobConditions.FAILURE_TARGET : JobConditions.SUCCESS_CRITERIA_MET;
-      JobConditions.Verdict v = failure.orElse(
-          new JobConditions.Verdict(JobConditions.COMPLETIONS_REACHED, JobConditions.COMPLETIONS_MESSAGE));
+      JobConditions.Verdict v = failure.orElseGet(success::orElseThrow);
       conditions = JobConditions.with(conditions, target, "True", v.reason(), v.message(), now);
       if (!active.isEmpty()) {
         scaling.delete(key, job, active);

@@ -175,6 +175,47 @@ class JobControllerTest {
   }
 
   @Test
+  void successPolicyCompletesTheJobOnceItsIndexesSucceed() {
+    job("leader", b -> b.editSpec().withCompletionMode("Indexed").withCompletions(3).withParallelism(3)
+        .withNewSuccessPolicy().addNewRule().withSucceededIndexes("0").endRule().endSuccessPolicy().endSpec());
+    await().atMost(Duration.ofSeconds(30)).until(() -> kubelet.running(NS, "leader").size() == 3);
+    // index 1 succeeding meets no rule: the Job goes on
+    kubelet.exit(kubelet.running(NS, "leader").stream()
+        .filter(p -> "1".equals(p.getMetadata().getAnnotations().get(JobPods.COMPLETION_INDEX))).findFirst().orElseThrow(), 0);
+    await().atMost(Duration.ofSeconds(30)).until(() -> "1".equals(get("leader").getStatus().getCompletedIndexes()));
+    assertThat(condition(get("leader"), JobConditions.SUCCESS_CRITERIA_MET)).isNull();
+    kubelet.exit(kubelet.running(NS, "leader").stream()
+        .filter(p -> "0".equals(p.getMetadata().getAnnotations().get(JobPods.COMPLETION_INDEX))).findFirst().orElseThrow(), 0);
+    await().atMost(Duration.ofSeconds(30)).until(() -> JobConditions.isTrue(get("leader"), JobConditions.COMPLETE));
+    Job j = get("leader");
+    for (String type : List.of(JobConditions.SUCCESS_CRITERIA_MET, JobConditions.COMPLETE)) {
+      assertThat(condition(j, type).getReason()).isEqualTo("SuccessPolicy");
+      assertThat(condition(j, type).getMessage()).isEqualTo("Matched rules at index 0");
+    }
+    assertThat(j.getStatus().getCompletedIndexes()).isEqualTo("0-1");
+    assertThat(j.getStatus().getActive()).isZero();
+    // index 2 never ran to the end: its pod was removed
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(kubelet.running(NS, "leader")).isEmpty());
+  }
+
+  @Test
+  void successPolicyIsValidatedAsUpstream() {
+    assertThatThrownBy(() -> job("bad-policy", b -> b.editSpec().withCompletionMode("Indexed").withCompletions(3)
+        .withNewSuccessPolicy().addNewRule().withSucceededIndexes("2-1").endRule()
+        .addNewRule().withSucceededIndexes("0,1").withSucceededCount(3).endRule().endSuccessPolicy().endSpec()))
+        .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getStatus().getDetails().getCauses())
+            .extracting(c -> c.getField() + ": " + c.getMessage())
+            .anySatisfy(m -> assertThat(m).startsWith("spec.successPolicy.rules[0].succeededIndexes")
+                .contains("error parsing succeededIndexes: non-increasing order, previous: 2, current: 1"))
+            .anySatisfy(m -> assertThat(m).startsWith("spec.successPolicy.rules[1].succeededCount")
+                .contains("must be less than or equal to 2 (the number of indexes in the specified succeededIndexes field)")));
+    assertThatThrownBy(() -> job("nonindexed-policy", b -> b.editSpec().withCompletions(3)
+        .withNewSuccessPolicy().addNewRule().withSucceededCount(1).endRule().endSuccessPolicy().endSpec()))
+        .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getMessage())
+            .contains("spec.successPolicy: Invalid value").contains("requires indexed completion mode"));
+  }
+
+  @Test
   void suspendedJobHasNoPodsUntilResumedAndSuspendingDeletesThem() {
     job("sleepy", b -> b.editSpec().withSuspend(true).withParallelism(2).withCompletions(2).endSpec());
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {

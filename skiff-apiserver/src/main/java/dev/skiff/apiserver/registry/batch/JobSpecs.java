@@ -57,8 +57,61 @@ final class JobSpecs {
       errors.add(FieldError.required(path + ".completions", "when completion mode is Indexed"));
     }
     errors.addAll(PodTemplates.validate(spec.path("template"), path + ".template", RESTART_POLICIES));
+    if (spec.has("successPolicy") && !spec.path("successPolicy").isNull()) {
+      if (!mode.equals("Indexed")) {
+        errors.add(FieldError.invalid(path + ".successPolicy", spec.path("successPolicy").deepCopy(),
+            "requires indexed completion mode"));
+      } else {
+        errors.addAll(validateSuccessPolicy(spec.path("successPolicy"), spec.path("completions").asInt(0),
+            path + ".successPolicy"));
+      }
+    }
     if (spec.has("managedBy")) {
       errors.addAll(validateManagedBy(spec.path("managedBy").asString(""), path + ".managedBy"));
+    }
+    return errors;
+  }
+
+  private static List<FieldError> validateSuccessPolicy(JsonNode policy, int completions, String path) {
+    List<FieldError> errors = new ArrayList<>();
+    JsonNode rules = policy.path("rules");
+    if (rules.size() == 0) {
+      errors.add(FieldError.required(path + ".rules", "at least one rules must be specified when the successPolicy is specified"));
+    }
+    if (rules.size() > 20) {
+      errors.add(new FieldError(FieldError.Type.TOO_MANY, path + ".rules", null, "must have at most 20 items"));
+    }
+    for (int i = 0; i < rules.size(); i++) {
+      String rulePath = path + ".rules[" + i + "]";
+      JsonNode rule = rules.get(i);
+      JsonNode indexes = rule.path("succeededIndexes");
+      JsonNode count = rule.path("succeededCount");
+      if (!indexes.isString() && !count.isNumber()) {
+        errors.add(FieldError.required(rulePath, "at least one of succeededCount or succeededIndexes must be specified"));
+      }
+      long total = 0;
+      if (indexes.isString()) {
+        try {
+          total = IndexIntervals.count(indexes.asString(), completions);
+        } catch (IllegalArgumentException e) {
+          errors.add(FieldError.invalid(rulePath + ".succeededIndexes", indexes.asString(),
+              "error parsing succeededIndexes: " + e.getMessage()));
+        }
+      }
+      if (count.isNumber()) {
+        long n = count.asLong();
+        if (n < 0) {
+          errors.add(FieldError.invalid(rulePath + ".succeededCount", count, "must be greater than or equal to 0"));
+        }
+        if (n > completions) {
+          errors.add(FieldError.invalid(rulePath + ".succeededCount", count,
+              "must be less than or equal to " + completions + " (the number of specified completions)"));
+        }
+        if (indexes.isString() && n > total) {
+          errors.add(FieldError.invalid(rulePath + ".succeededCount", count, "must be less than or equal to " + total
+              + " (the number of indexes in the specified succeededIndexes field)"));
+        }
+      }
     }
     return errors;
   }

@@ -63,7 +63,8 @@ public final class JobStrategy extends SpecStatusStrategy {
   @Override
   protected List<FieldError> validateChange(ObjectNode obj, ObjectNode old) {
     List<FieldError> errors = new ArrayList<>();
-    for (String f : List.of("selector", "completionMode", "managedBy")) {
+    for (String f : List.of("selector", "completionMode", "podFailurePolicy", "backoffLimitPerIndex", "managedBy",
+        "successPolicy")) {
       if (!obj.path("spec").path(f).equals(old.path("spec").path(f))) {
         errors.add(FieldError.invalid("spec." + f, obj.path("spec").path(f).deepCopy(), "field is immutable"));
       }
