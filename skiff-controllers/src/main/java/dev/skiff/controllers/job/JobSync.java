@@ -119,6 +119,8 @@ final class JobSync implements Reconciler {
     long terminating = owned.stream().filter(p -> p.getMetadata().getDeletionTimestamp() != null && !JobPods.isTerminal(p))
         .filter(p -> !unfinalized.contains(p.getMetadata().getUid())).count();
 
+    Optional<IndexFailures> indexFailures = IndexFailures.of(job, owned, tally.completed());
+
     // 3. failure or success
     List<JobCondition> conditions = JobConditions.of(job);
     final Instant started = old.getStartTime() == null ? null : Instant.parse(old.getStartTime());
@@ -127,6 +129,7 @@ final class JobSync implements Reconciler {
     Optional<JobConditions.Verdict> failure = JobConditions.trueCondition(conditions, JobConditions.FAILURE_TARGET)
         .map(c -> new JobConditions.Verdict(Objects.toString(c.getReason(), ""), Objects.toString(c.getMessage(), "")))
         .or(tally::failJob)
+        .or(() -> indexFailures.flatMap(f -> f.verdict(job, tally.completed())))
         .or(() -> failed + restarts(job, active) > JobSpecView.backoffLimit(job)
             ? Optional.of(new JobConditions.Verdict(JobConditions.BACKOFF_LIMIT_EXCEEDED, JobConditions.BACKOFF_LIMIT_MESSAGE))
             : Optional.empty())
@@ -187,7 +190,7 @@ final class JobSync implements Reconciler {
         List<Pod> finished = owned.stream().filter(JobPods::isTerminal).toList();
         Duration wait = backoff.remaining(finished, now);
         PodScaling.Outcome outcome = scaling.scale(key, job, active, (int) terminating, succeeded, tally.completed(),
-            wait.isZero());
+            indexFailures, wait.isZero());
         activeAfter = outcome.activeAfter();
         if (outcome.heldBack()) {
           requeue = wait;
@@ -208,6 +211,7 @@ final class JobSync implements Reconciler {
         .withUncountedTerminatedPods(new UncountedTerminatedPods(
             List.copyOf(stillFailed), List.copyOf(stillSucceeded)))
         .withCompletedIndexes(JobSpecView.indexed(job) ? tally.completed().toString() : null)
+        .withFailedIndexes(indexFailures.map(f -> f.failed().toString()).orElse(old.getFailedIndexes()))
         .withStartTime(startTime == null ? null : timestamp(startTime))
         .withCompletionTime(completionTime)
         .withConditions(conditions).build();

@@ -23,6 +23,7 @@ public record PodFailurePolicyMatch(String action, String message) {
   public static final String FAIL_JOB = "FailJob";
   public static final String IGNORE = "Ignore";
   public static final String COUNT = "Count";
+  public static final String FAIL_INDEX = "FailIndex";
 
   /** The first matching rule's action for a failed {@code pod}, or empty when none matches (the failure counts). */
   public static Optional<PodFailurePolicyMatch> match(PodFailurePolicy policy, Pod pod) {

@@ -16,6 +16,7 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -55,10 +56,10 @@ final class PodScaling {
    * @param mayCreate false while failure back-off runs: no pod is created
    */
   Outcome scale(ObjectKey key, Job job, List<Pod> active, int terminating, int succeeded, CompletedIndexes completed,
-      boolean mayCreate) throws Exception {
+      Optional<IndexFailures> failures, boolean mayCreate) throws Exception {
     int parallelism = JobSpecView.parallelism(job);
     if (JobSpecView.indexed(job)) {
-      return scaleIndexed(key, job, active, terminating, completed, parallelism, mayCreate);
+      return scaleIndexed(key, job, active, terminating, completed, failures, parallelism, mayCreate);
     }
     var completions = JobSpecView.completions(job);
     int want;
@@ -74,23 +75,25 @@ final class PodScaling {
       return new Outcome(active.size() - victims.size(), false);
     }
     int missing = Math.min(want - occupied, BURST);
-    return fill(key, job, active.size(), java.util.Collections.nCopies(Math.max(0, missing), OptionalInt.empty()), mayCreate);
+    return fill(key, job, active.size(), java.util.Collections.nCopies(Math.max(0, missing), OptionalInt.empty()),
+        Optional.empty(), mayCreate);
   }
 
   private Outcome scaleIndexed(ObjectKey key, Job job, List<Pod> active, int terminating, CompletedIndexes completed,
-      int parallelism, boolean mayCreate) throws Exception {
+      Optional<IndexFailures> failures, int parallelism, boolean mayCreate) throws Exception {
     int completions = JobSpecView.completions(job).orElse(0);
+    CompletedIndexes failed = failures.map(IndexFailures::failed).orElse(CompletedIndexes.parse(null, completions));
     BitSet running = new BitSet();
     List<Pod> surplus = new ArrayList<>();
     for (Pod p : active.stream().sorted(deletionOrder().reversed()).toList()) {
       OptionalInt i = JobPods.index(p, completions);
-      if (i.isEmpty() || completed.contains(i.getAsInt()) || running.get(i.getAsInt())) {
-        surplus.add(p); // no valid index, index done already, or a second pod for one index
+      if (i.isEmpty() || completed.contains(i.getAsInt()) || failed.contains(i.getAsInt()) || running.get(i.getAsInt())) {
+        surplus.add(p); // no valid index, index done or failed already, or a second pod for one index
       } else {
         running.set(i.getAsInt());
       }
     }
-    int want = Math.max(0, Math.min(parallelism, completions - completed.count()));
+    int want = Math.max(0, Math.min(parallelism, completions - completed.count() - failed.count()));
     List<Pod> keep = active.stream().filter(p -> !surplus.contains(p)).sorted(
         Comparator.comparingInt((Pod p) -> JobPods.index(p, completions).getAsInt())).toList();
     if (keep.size() > want) {
@@ -105,22 +108,23 @@ final class PodScaling {
     int missing = Math.min(want - occupied, BURST);
     List<OptionalInt> indexes = new ArrayList<>();
     for (int i = 0; i < completions && indexes.size() < missing; i++) {
-      if (!completed.contains(i) && !running.get(i)) {
+      if (!completed.contains(i) && !failed.contains(i) && !running.get(i)) {
         indexes.add(OptionalInt.of(i));
       }
     }
-    return fill(key, job, active.size(), indexes, mayCreate);
+    return fill(key, job, active.size(), indexes, failures, mayCreate);
   }
 
   /** Creates one pod per entry of {@code indexes} unless back-off holds creations back. */
-  private Outcome fill(ObjectKey key, Job job, int active, List<OptionalInt> indexes, boolean mayCreate) throws Exception {
+  private Outcome fill(ObjectKey key, Job job, int active, List<OptionalInt> indexes, Optional<IndexFailures> failures,
+      boolean mayCreate) throws Exception {
     if (indexes.isEmpty()) {
       return new Outcome(active, false);
     }
     if (!mayCreate) {
       return new Outcome(active, true);
     }
-    create(key, job, indexes);
+    create(key, job, indexes, failures);
     return new Outcome(active + indexes.size(), false);
   }
 
@@ -131,7 +135,8 @@ final class PodScaling {
             Comparator.reverseOrder());
   }
 
-  private void create(ObjectKey key, Job job, List<OptionalInt> indexes) throws Exception {
+  private void create(ObjectKey key, Job job, List<OptionalInt> indexes, Optional<IndexFailures> failures)
+      throws Exception {
     expectations.expectCreations(key, indexes.size());
     KubernetesClientException first = null;
     try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -139,7 +144,10 @@ final class PodScaling {
       for (OptionalInt index : indexes) {
         results.add(pool.submit(() -> {
           try {
-            Pod created = client.pods().inNamespace(job.getMetadata().getNamespace()).resource(JobPods.newPod(job, index)).create();
+            Pod pod = JobPods.newPod(job, index);
+            failures.ifPresent(f -> pod.getMetadata().getAnnotations()
+                .put(IndexFailures.FAILURE_COUNT, Integer.toString(f.count(index.orElseThrow()))));
+            Pod created = client.pods().inNamespace(job.getMetadata().getNamespace()).resource(pod).create();
             events.event(job, EventRecorder.NORMAL, "SuccessfulCreate", "Created pod: " + created.getMetadata().getName());
           } catch (KubernetesClientException e) {
             expectations.creationObserved(key); // a failed create will never be observed

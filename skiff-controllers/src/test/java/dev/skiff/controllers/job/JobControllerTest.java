@@ -198,6 +198,55 @@ class JobControllerTest {
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(kubelet.running(NS, "leader")).isEmpty());
   }
 
+  static Pod runningIndex(String job, String index) {
+    return kubelet.running(NS, job).stream()
+        .filter(p -> index.equals(p.getMetadata().getAnnotations().get(JobPods.COMPLETION_INDEX))).findFirst().orElse(null);
+  }
+
+  @Test
+  void backoffLimitPerIndexFailsAnIndexAndThenTheJob() {
+    job("per-index", b -> b.editSpec().withCompletionMode("Indexed").withCompletions(3).withParallelism(3)
+        .withBackoffLimitPerIndex(1).endSpec());
+    assertThat(get("per-index").getSpec().getBackoffLimit()).isEqualTo(Integer.MAX_VALUE);
+    await().atMost(Duration.ofSeconds(30)).until(() -> kubelet.running(NS, "per-index").size() == 3);
+    assertThat(kubelet.running(NS, "per-index")).allSatisfy(p ->
+        assertThat(p.getMetadata().getAnnotations()).containsEntry(IndexFailures.FAILURE_COUNT, "0"));
+    kubelet.exit(runningIndex("per-index", "1"), 0);
+    kubelet.exit(runningIndex("per-index", "2"), 0);
+    kubelet.exit(runningIndex("per-index", "0"), 1);
+    // index 0 gets a second chance (after the failure back-off), its pod counting the first failure
+    await().atMost(Duration.ofSeconds(60)).until(() -> runningIndex("per-index", "0") != null);
+    assertThat(runningIndex("per-index", "0").getMetadata().getAnnotations()).containsEntry(IndexFailures.FAILURE_COUNT, "1");
+    assertThat(JobConditions.isFinished(get("per-index"))).isFalse();
+    kubelet.exit(runningIndex("per-index", "0"), 1);
+    await().atMost(Duration.ofSeconds(30)).until(() -> JobConditions.isTrue(get("per-index"), JobConditions.FAILED));
+    Job j = get("per-index");
+    assertThat(condition(j, JobConditions.FAILED).getReason()).isEqualTo("FailedIndexes");
+    assertThat(condition(j, JobConditions.FAILED).getMessage()).isEqualTo("Job has failed indexes");
+    assertThat(j.getStatus().getFailedIndexes()).isEqualTo("0");
+    assertThat(j.getStatus().getCompletedIndexes()).isEqualTo("1-2");
+    assertThat(j.getStatus().getFailed()).isEqualTo(2);
+    assertThat(kubelet.running(NS, "per-index")).isEmpty();
+  }
+
+  @Test
+  void maxFailedIndexesFailsTheJobAtOnce() {
+    job("max-failed", b -> b.editSpec().withCompletionMode("Indexed").withCompletions(3).withParallelism(3)
+        .withBackoffLimitPerIndex(0).withMaxFailedIndexes(0).endSpec());
+    await().atMost(Duration.ofSeconds(30)).until(() -> kubelet.running(NS, "max-failed").size() == 3);
+    kubelet.exit(runningIndex("max-failed", "2"), 1);
+    await().atMost(Duration.ofSeconds(30)).until(() -> JobConditions.isTrue(get("max-failed"), JobConditions.FAILED));
+    Job j = get("max-failed");
+    assertThat(condition(j, JobConditions.FAILED).getReason()).isEqualTo("MaxFailedIndexesExceeded");
+    assertThat(j.getStatus().getFailedIndexes()).isEqualTo("2");
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(kubelet.running(NS, "max-failed")).isEmpty());
+    // and the limits are checked as upstream
+    assertThatThrownBy(() -> job("bad-limits", b -> b.editSpec().withCompletions(2).withMaxFailedIndexes(1).endSpec()))
+        .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getMessage())
+            .contains("spec.maxFailedIndexes: Invalid value: 1: requires indexed completion mode")
+            .contains("spec.backoffLimitPerIndex: Required value: when maxFailedIndexes is specified"));
+  }
+
   @Test
   void successPolicyIsValidatedAsUpstream() {
     assertThatThrownBy(() -> job("bad-policy", b -> b.editSpec().withCompletionMode("Indexed").withCompletions(3)

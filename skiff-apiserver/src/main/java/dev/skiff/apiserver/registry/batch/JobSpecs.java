@@ -18,6 +18,9 @@ final class JobSpecs {
   /** The path part of a domain-prefixed path (upstream's IsDomainPrefixedPath). */
   private static final java.util.regex.Pattern DOMAIN_PATH = java.util.regex.Pattern.compile("[A-Za-z0-9/\\-._~%!$&'()*+,;=:]+");
 
+  /** Upstream's cap on completions (and on maxFailedIndexes) for Jobs with backoffLimitPerIndex. */
+  private static final long MAX_PER_INDEX_COMPLETIONS = 100_000;
+
   private JobSpecs() {}
 
   static void defaults(ObjectNode spec) {
@@ -57,6 +60,7 @@ final class JobSpecs {
       errors.add(FieldError.required(path + ".completions", "when completion mode is Indexed"));
     }
     errors.addAll(PodTemplates.validate(spec.path("template"), path + ".template", RESTART_POLICIES));
+    errors.addAll(validatePerIndexLimits(spec, mode.equals("Indexed"), path));
     if (spec.has("successPolicy") && !spec.path("successPolicy").isNull()) {
       if (!mode.equals("Indexed")) {
         errors.add(FieldError.invalid(path + ".successPolicy", spec.path("successPolicy").deepCopy(),
@@ -68,6 +72,35 @@ final class JobSpecs {
     }
     if (spec.has("managedBy")) {
       errors.addAll(validateManagedBy(spec.path("managedBy").asString(""), path + ".managedBy"));
+    }
+    return errors;
+  }
+
+  /** Upstream's checks of {@code backoffLimitPerIndex} and {@code maxFailedIndexes}. */
+  private static List<FieldError> validatePerIndexLimits(JsonNode spec, boolean indexed, String path) {
+    List<FieldError> errors = new ArrayList<>();
+    JsonNode perIndex = spec.path("backoffLimitPerIndex");
+    JsonNode maxFailed = spec.path("maxFailedIndexes");
+    for (var f : List.of(java.util.Map.entry("backoffLimitPerIndex", perIndex), java.util.Map.entry("maxFailedIndexes", maxFailed))) {
+      if (f.getValue().isNumber() && f.getValue().asLong() < 0) {
+        errors.add(FieldError.invalid(path + "." + f.getKey(), f.getValue(), "must be greater than or equal to 0"));
+      }
+      if (f.getValue().isNumber() && !indexed) {
+        errors.add(FieldError.invalid(path + "." + f.getKey(), f.getValue(), "requires indexed completion mode"));
+      }
+    }
+    if (maxFailed.isNumber() && !perIndex.isNumber()) {
+      errors.add(FieldError.required(path + ".backoffLimitPerIndex", "when maxFailedIndexes is specified"));
+    }
+    if (indexed && perIndex.isNumber()) {
+      long completions = spec.path("completions").asLong(0);
+      if (completions > MAX_PER_INDEX_COMPLETIONS) {
+        errors.add(FieldError.invalid(path + ".completions", spec.path("completions"), "must be less than or equal to "
+            + MAX_PER_INDEX_COMPLETIONS + " when backoffLimitPerIndex is specified"));
+      }
+      if (maxFailed.isNumber() && maxFailed.asLong() > completions) {
+        errors.add(FieldError.invalid(path + ".maxFailedIndexes", maxFailed, "must be less than or equal to completions"));
+      }
     }
     return errors;
   }
