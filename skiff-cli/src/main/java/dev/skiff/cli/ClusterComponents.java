@@ -3,6 +3,7 @@ package dev.skiff.cli;
 import dev.skiff.controllers.ControllerManager;
 import dev.skiff.controllers.ControllerManagerConfig;
 import dev.skiff.controllers.nodeipam.NodeIpamConfig;
+import dev.skiff.informers.InformerSerialization;
 import dev.skiff.informers.SharedInformerFactory;
 import dev.skiff.kubelet.Kubelet;
 import dev.skiff.kubelet.KubeletConfig;
@@ -72,8 +73,9 @@ final class ClusterComponents implements AutoCloseable {
   static ClusterComponents start(Path kubeconfig, Options options, PrintWriter out)
       throws IOException {
     Config config = Config.fromKubeconfig(Files.readString(kubeconfig));
-    ClusterComponents components =
-        new ClusterComponents(new KubernetesClientBuilder().withConfig(config).build());
+    // one client for every component, decoding watch events in one pass (InformerSerialization)
+    ClusterComponents components = new ClusterComponents(new KubernetesClientBuilder().withConfig(config)
+        .withKubernetesSerialization(InformerSerialization.create()).build());
     // with a controller manager, node IPAM hands out podCIDRs; without one, nodes choose their own
     boolean cidrsFromCluster = !options.disabled().contains(CONTROLLERS);
     SimulatedNodesConfig simulated = options.simulatedNodes() > 0

@@ -48,7 +48,8 @@ public final class TestCluster implements AutoCloseable {
     server = new ApiServer(new ApiServerConfig(dir.resolve("data"), "127.0.0.1", 0, store, null, null));
     server.start();
     Config clientConfig = Config.fromKubeconfig(Files.readString(server.kubeconfig()));
-    client = new KubernetesClientBuilder().withConfig(clientConfig).build();
+    client = new KubernetesClientBuilder().withConfig(clientConfig)
+        .withKubernetesSerialization(dev.skiff.informers.InformerSerialization.create()).build();
     kubectl = new Kubectl(server.kubeconfig());
     var defaults = ControllerManagerConfig.defaults("test-" + ProcessHandle.current().pid());
     config = tune.apply(new ControllerManagerConfig(controllers, 3, true, defaults.identity(),
