@@ -61,7 +61,12 @@ final class ServerProcess implements AutoCloseable {
 
   /** CPU time (user + system) the server process has used so far, in ms, from /proc (100 ticks/s). */
   long cpuMillis() throws IOException {
-    String stat = Files.readString(Path.of("/proc", Long.toString(server.pid()), "stat"));
+    return cpuMillis(Long.toString(server.pid()));
+  }
+
+  /** As {@link #cpuMillis()} for any process: a pid, or {@code "self"} for the benchmark's own JVM. */
+  static long cpuMillis(String pid) throws IOException {
+    String stat = Files.readString(Path.of("/proc", pid, "stat"));
     String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
     // after the command: state is field 3, utime 14 and stime 15 of the whole line
     return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10;
