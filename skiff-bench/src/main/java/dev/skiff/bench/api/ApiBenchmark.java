@@ -146,7 +146,7 @@ public final class ApiBenchmark {
   }
 
   private static void progress(String step) {
-    System.err.printf("[api] %s%n", step);
+    System.err.printf("[api] %s %s%n", Instant.now(), step);
   }
 
   private static String throughput(Throughput t) {

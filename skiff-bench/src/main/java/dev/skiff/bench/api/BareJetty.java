@@ -1,14 +1,13 @@
 package dev.skiff.bench.api;
 
 import dev.skiff.apiserver.http.HttpsServer;
+import dev.skiff.apiserver.http.RequestBodyReader;
 import dev.skiff.apiserver.pki.ClusterPki;
-import java.io.InputStream;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.List;
 import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.NetworkConnector;
 import org.eclipse.jetty.server.Request;
@@ -21,7 +20,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The request path's floor: Jetty 12 built by the API server's own {@link HttpsServer} (same connector, TLS and
  * HTTP/2 settings, virtual threads), with a handler that does only what every create must do at the edges: read
- * the JSON body into a Jackson tree, encode the tree and answer 201 with it. No authentication, no storage.
+ * the JSON body into a Jackson tree (with the server's {@link RequestBodyReader}), encode the tree and answer 201
+ * with it. No authentication, no storage.
  * Runs in the benchmark's JVM, so the JVM's CPU over a run is the stack's cost.
  */
 final class BareJetty implements AutoCloseable {
@@ -65,8 +65,8 @@ final class BareJetty implements AutoCloseable {
     }
 
     private static void serve(Request request, Response response, Callback callback) {
-      try (InputStream in = Content.Source.asInputStream(request)) {
-        JsonNode tree = JSON.readTree(in.readAllBytes());
+      try {
+        JsonNode tree = JSON.readTree(RequestBodyReader.read(request, request.getLength(), 3 << 20));
         byte[] body = JSON.writeValueAsBytes(tree);
         response.setStatus(201);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
