@@ -12,8 +12,8 @@ import java.util.Locale;
  * client that costs far less per request than the JDK's HttpClient:
  * <ul>
  *   <li>the stack's floor: {@link BareJetty}, the API server's Jetty settings with a Jackson echo handler;
- *   <li>the server with a near-free client: POSTs of a small ConfigMap and of a one-container pod with
- *       {@code metadata.generateName} (one body for every request), bearer-token authentication.
+ *   <li>the server with a near-free client: POSTs of a small ConfigMap, a one-container pod and a scheduler's
+ *       event with {@code metadata.generateName} (one body for every request), bearer-token authentication.
  * </ul>
  * Each reports requests/s, latency p50/p99 (from h2load's per-request log), the serving JVM's CPU per request and
  * h2load's own CPU per request. A warm-up run of a quarter of the count goes first (JIT). {@code --quick} divides
@@ -27,6 +27,12 @@ final class Floors {
   static final String POD = "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"generateName\":\"h2-\","
       + "\"labels\":{\"app\":\"bench\"}},\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":"
       + "\"docker.io/skiff/busybox:1.35\",\"resources\":{\"requests\":{\"cpu\":\"10m\",\"memory\":\"16Mi\"}}}]}}";
+
+  /** What the scheduler records per pod placed (issue 4: 1,000 pods/s means 1,000 of these per second). */
+  static final String EVENT = "{\"apiVersion\":\"v1\",\"kind\":\"Event\",\"metadata\":{\"generateName\":\"h2-\"},"
+      + "\"involvedObject\":{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"namespace\":\"bench\",\"name\":\"pod-0\"},"
+      + "\"reason\":\"Scheduled\",\"message\":\"Successfully assigned bench/pod-0 to node-1\",\"type\":\"Normal\","
+      + "\"source\":{\"component\":\"default-scheduler\"},\"reportingComponent\":\"default-scheduler\"}";
 
   private Floors() {}
 
@@ -62,15 +68,20 @@ final class Floors {
         10_000 / divisor(scale), 201);
     Row podRow = new Row("floor: pod creates by h2load, " + CLIENTS + " clients (generateName)",
         result(pods, server.cpuMillis() - cpu, "server"));
-    return List.of(cmRow, podRow);
+    cpu = server.cpuMillis();
+    H2Load.Result events = h2load.post(server.uri("/api/v1/namespaces/bench/events"), ServerProcess.TOKEN, EVENT,
+        CLIENTS, 10_000 / divisor(scale), 201);
+    Row eventRow = new Row("floor: event creates by h2load, " + CLIENTS + " clients (generateName)",
+        result(events, server.cpuMillis() - cpu, "server"));
+    return List.of(cmRow, podRow, eventRow);
   }
 
   private static String result(H2Load.Result r, long serverCpuMillis, String server) {
     return String.format(Locale.ROOT,
         "**%,.0f/s** (%d of %d answered 201 in %.2f s; latency p50 %.1f ms, p99 %.1f ms); %s CPU %.3f ms/req;"
-            + " h2load CPU %.3f ms/req",
+            + " h2load CPU %.3f ms/req; %s",
         r.perSecond(), r.ok(), r.requests(), r.seconds(), r.p50Millis(), r.p99Millis(), server,
-        serverCpuMillis / (double) r.requests(), r.clientCpuMillis() / (double) r.requests());
+        serverCpuMillis / (double) r.requests(), r.clientCpuMillis() / (double) r.requests(), r.cipher());
   }
 
   private static int divisor(int scale) {

@@ -21,13 +21,15 @@ import java.util.regex.Pattern;
  * the JDK-client workloads do. Bounded by count ({@code -n}) and by a wall-clock limit after which it is killed.
  */
 final class H2Load {
-  /** One run: requests answered with {@code expectedStatus}, latency percentiles, and h2load's own CPU. */
-  record Result(int requests, int ok, double seconds, double p50Millis, double p99Millis, long clientCpuMillis) {
+  /** One run: requests answered with {@code expectedStatus}, latency percentiles, h2load's own CPU, the TLS cipher. */
+  record Result(int requests, int ok, double seconds, double p50Millis, double p99Millis, long clientCpuMillis,
+      String cipher) {
     double perSecond() {
       return ok / seconds;
     }
   }
 
+  private static final Pattern CIPHER = Pattern.compile("Cipher: (\\S+)");
   private static final Pattern FINISHED = Pattern.compile("finished in ([0-9.]+)(m?s)");
   private static final Pattern CHILD_TIMES = Pattern.compile("(\\d+)m([0-9.]+)s (\\d+)m([0-9.]+)s");
 
@@ -106,7 +108,9 @@ final class H2Load {
     }
     Files.deleteIfExists(log);
     Files.deleteIfExists(data);
-    return new Result(lines.size(), ok, seconds, latency.percentileMillis(50), latency.percentileMillis(99), cpu);
+    Matcher cipher = CIPHER.matcher(text);
+    return new Result(lines.size(), ok, seconds, latency.percentileMillis(50), latency.percentileMillis(99), cpu,
+        cipher.find() ? cipher.group(1) : "?");
   }
 
   private static String quote(String arg) {
