@@ -2,7 +2,6 @@ package dev.skiff.apiserver.http;
 
 import dev.skiff.apiserver.api.StatusError;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.util.LinkedHashMap;
@@ -76,13 +75,11 @@ public final class Exchange {
 
   /** The request body, at most 3 MiB. */
   public byte[] body() throws IOException {
-    try (InputStream in = Content.Source.asInputStream(request)) {
-      byte[] b = in.readNBytes(MAX_BODY + 1);
-      if (b.length > MAX_BODY) {
-        throw new StatusError(413, "RequestEntityTooLarge",
-            "the request body is too large", null);
-      }
-      return b;
+    try {
+      return RequestBodyReader.read(request, request.getLength(), MAX_BODY);
+    } catch (RequestBodyReader.TooLargeException e) {
+      throw new StatusError(413, "RequestEntityTooLarge",
+          "the request body is too large", null);
     }
   }
 

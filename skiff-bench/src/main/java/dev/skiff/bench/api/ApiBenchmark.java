@@ -18,14 +18,16 @@ import java.util.stream.Stream;
  * cold start to /readyz, creates of ConfigMaps and pods by 64 HTTPS clients, lists of 10,000
  * pods, write-to-watch delay to 1,000 watchers, and the server's RSS with 10,000 pods stored.
  *
- * <p>Usage: {@code bin/bench api [--quick] [--only cold|creates|pods|bindings|lists|watch]...}; {@code --quick}
+ * <p>Usage: {@code bin/bench api [--quick] [--only cold|creates|pods|bindings|lists|watch|floor]...}; {@code --quick}
  * shrinks every count tenfold, {@code --only} runs just the named workloads (repeatable; {@code bindings},
- * pods/binding writes to the pods just created, runs only when named). The system
+ * pods/binding writes to the pods just created, and {@code floor}, the request path's floors measured with
+ * nghttp2's h2load ({@link Floors}), run only when named). The creates also report the benchmark JVM's own CPU
+ * per create: its 64 JDK HttpClients share the server's cores. The system
  * property {@code skiff.bench.serverJvmOpts} adds JVM options to the server ({@code {dataDir}} is
  * replaced by its data directory), for example a JFR recording.
  */
 public final class ApiBenchmark {
-  private record Row(String workload, String result) {}
+  record Row(String workload, String result) {}
 
   public static void main(String[] args) throws Exception {
     boolean quick = List.of(args).contains("--quick");
@@ -63,8 +65,12 @@ public final class ApiBenchmark {
             startCpu.stream().sorted().map(ms -> ms + " ms").toList().toString()));
       }
 
+      if (only.contains("floor")) {
+        progress("floor: bare Jetty + Jackson under h2load");
+        rows.addAll(Floors.bareJetty(root.resolve("floor"), scale));
+      }
       boolean loaded = runs.test("creates") || runs.test("pods") || only.contains("bindings") || runs.test("lists")
-          || runs.test("watch");
+          || runs.test("watch") || only.contains("floor");
       try (ServerProcess server = loaded ? ServerProcess.start(jar, root.resolve("main")) : null) {
         ApiWorkloads work = server == null ? null : new ApiWorkloads(server, Duration.ofSeconds(120));
         if (work != null) {
@@ -77,16 +83,20 @@ public final class ApiBenchmark {
         if (runs.test("creates")) {
           progress("ConfigMap creates, 64 clients");
           long cpu = server.cpuMillis();
+          long clientCpu = ServerProcess.cpuMillis("self");
           Throughput t = work.createConfigMaps("cms", 64, 20_000 / scale);
-          rows.add(new Row("create small ConfigMaps, 64 clients", throughput(t) + cpuPerOp(server, cpu, t)));
+          rows.add(new Row("create small ConfigMaps, 64 clients", throughput(t) + cpuPerOp(server, cpu, t)
+              + clientCpuPerOp(clientCpu, t)));
         }
         int podsCreated = 0;
         if (runs.test("pods") || runs.test("lists") || only.contains("bindings")) {
           progress("pod creates, 64 clients");
           long cpu = server.cpuMillis();
+          long clientCpu = ServerProcess.cpuMillis("self");
           Throughput t = work.createPods("bench", 64, 10_000 / scale);
           podsCreated = t.operations();
-          rows.add(new Row("create pods, 64 clients", throughput(t) + cpuPerOp(server, cpu, t)));
+          rows.add(new Row("create pods, 64 clients", throughput(t) + cpuPerOp(server, cpu, t)
+              + clientCpuPerOp(clientCpu, t)));
         }
         // opt-in: its first run (2026-11-27, load 11) ended with one binding timing out after 60 s while the
         // server sat idle; see docs/benchmarks.md (issue 3, session 4)
@@ -96,6 +106,10 @@ public final class ApiBenchmark {
           // a create cut short by the time limit may leave a gap among the last 64 names
           Throughput t = work.bindPods("bench", 64, Math.max(0, podsCreated - 64));
           rows.add(new Row("bind pods (pods/binding), 64 clients", throughput(t) + cpuPerOp(server, cpu, t)));
+        }
+        if (only.contains("floor")) {
+          progress("floor: creates by h2load against the server");
+          rows.addAll(Floors.serverCreates(server, root.resolve("floor-h2load"), scale));
         }
         if (runs.test("lists")) {
           progress("list pods");
@@ -132,7 +146,7 @@ public final class ApiBenchmark {
   }
 
   private static void progress(String step) {
-    System.err.printf("[api] %s%n", step);
+    System.err.printf("[api] %s %s%n", Instant.now(), step);
   }
 
   private static String throughput(Throughput t) {
@@ -144,6 +158,12 @@ public final class ApiBenchmark {
   /** Server CPU per operation: a figure that a loaded machine distorts less than throughput. */
   private static String cpuPerOp(ServerProcess server, long cpuBefore, Throughput t) throws java.io.IOException {
     return String.format(Locale.ROOT, "; server CPU %.2f ms/op", (server.cpuMillis() - cpuBefore) / (double) t.operations());
+  }
+
+  /** The benchmark JVM's own CPU per operation (its HttpClients, TLS and HTTP/2 framing): the client's floor. */
+  private static String clientCpuPerOp(long cpuBefore, Throughput t) throws java.io.IOException {
+    return String.format(Locale.ROOT, "; bench client CPU %.2f ms/op",
+        (ServerProcess.cpuMillis("self") - cpuBefore) / (double) t.operations());
   }
 
   private static String latency(Latency l) {

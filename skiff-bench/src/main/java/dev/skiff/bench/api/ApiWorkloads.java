@@ -50,6 +50,15 @@ final class ApiWorkloads {
             "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"" + name + "\"}}"))
         .build(), HttpResponse.BodyHandlers.ofString());
     check(r.statusCode() == 201, "namespace create: " + r.statusCode() + " " + r.body());
+    if (!server.controllers()) {
+      // no controller manager to make it: pod admission needs the default ServiceAccount
+      HttpResponse<String> sa = client.send(server.request("/api/v1/namespaces/" + name + "/serviceaccounts")
+          .header("Content-Type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString(
+              "{\"apiVersion\":\"v1\",\"kind\":\"ServiceAccount\",\"metadata\":{\"name\":\"default\"}}"))
+          .build(), HttpResponse.BodyHandlers.ofString());
+      check(sa.statusCode() == 201, "ServiceAccount create: " + sa.statusCode() + " " + sa.body());
+    }
     // pods are refused until the controller manager has made the namespace's default ServiceAccount
     long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
     while (client.send(server.request("/api/v1/namespaces/" + name + "/serviceaccounts/default").GET().build(),

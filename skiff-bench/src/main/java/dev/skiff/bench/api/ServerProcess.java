@@ -14,15 +14,18 @@ import java.util.List;
 
 /**
  * A {@code skiff server --disable-agent} process (testkit's {@link SkiffServerProcess}) on a fresh
- * data dir, with a bearer token for the benchmark's clients and the server's CPU and memory from /proc.
+ * data dir, with a bearer token for the benchmark's clients and the server's CPU and memory from /proc. The system
+ * property {@code skiff.bench.serverArgs} adds server arguments (space-separated).
  */
 final class ServerProcess implements AutoCloseable {
   static final String TOKEN = "skiff-bench-token";
 
   private final SkiffServerProcess server;
+  private final boolean controllers;
 
-  private ServerProcess(SkiffServerProcess server) {
+  private ServerProcess(SkiffServerProcess server, boolean controllers) {
     this.server = server;
+    this.controllers = controllers;
   }
 
   /** Starts the server and waits until {@code /readyz} answers {@code ok}. */
@@ -37,8 +40,22 @@ final class ServerProcess implements AutoCloseable {
         jvmOptions.add(opt.replace("{dataDir}", dataDir.toString()));
       }
     }
+    // extra server arguments, e.g. "--disable scheduler,controllers" to measure the API server without the
+    // in-process clients that decode every event (a share of the machine per create)
+    List<String> args = new ArrayList<>(List.of("--disable-agent", "--token-auth-file", tokens.toString()));
+    for (String arg : System.getProperty("skiff.bench.serverArgs", "").split(" ")) {
+      if (!arg.isBlank()) {
+        args.add(arg);
+      }
+    }
+    boolean controllers = args.stream().noneMatch(a -> a.contains("controllers"));
     return new ServerProcess(SkiffServerProcess.start(jar, dataDir, SkiffServerProcess.freePort(), jvmOptions,
-        List.of("--disable-agent", "--token-auth-file", tokens.toString()), Duration.ofSeconds(60)));
+        args, Duration.ofSeconds(60)), controllers);
+  }
+
+  /** Whether the controller manager runs (it makes each namespace's default ServiceAccount). */
+  boolean controllers() {
+    return controllers;
   }
 
   long readyMillis() {
@@ -61,7 +78,12 @@ final class ServerProcess implements AutoCloseable {
 
   /** CPU time (user + system) the server process has used so far, in ms, from /proc (100 ticks/s). */
   long cpuMillis() throws IOException {
-    String stat = Files.readString(Path.of("/proc", Long.toString(server.pid()), "stat"));
+    return cpuMillis(Long.toString(server.pid()));
+  }
+
+  /** As {@link #cpuMillis()} for any process: a pid, or {@code "self"} for the benchmark's own JVM. */
+  static long cpuMillis(String pid) throws IOException {
+    String stat = Files.readString(Path.of("/proc", pid, "stat"));
     String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
     // after the command: state is field 3, utime 14 and stime 15 of the whole line
     return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10;
