@@ -121,9 +121,12 @@ final class ApiWorkloads {
   /**
    * Write-to-watch delays, with what the fan-out adds: per write, the delay to its first watcher
    * (the write, the cache's dispatch and one delivery) and to its last (plus the fan-out to every
-   * watcher and the readers' own turn), and the CPU each JVM spent per write delivered to all.
+   * watcher and the readers' own turn), and what each JVM spent per write delivered to all, counted
+   * from the last watch opened to the last event received: CPU, and the server's write system calls
+   * per event delivered (1 means no two watchers' frames shared a socket write).
    */
-  record WatchDelivery(Latency all, Latency first, Latency last, double clientCpuMillisPerWrite) {}
+  record WatchDelivery(Latency all, Latency first, Latency last, double serverCpuMillisPerWrite,
+      double clientCpuMillisPerWrite, double serverWritesPerEvent) {}
 
   /**
    * Opens {@code watchers} watches on a namespace's ConfigMaps, then creates {@code writes}
@@ -153,6 +156,8 @@ final class ApiWorkloads {
     AtomicInteger failures = new AtomicInteger();
     List<InputStream> bodies = java.util.Collections.synchronizedList(new ArrayList<>());
     long clientCpu;
+    long serverCpu;
+    long serverWrites;
     try (ExecutorService readers = Executors.newVirtualThreadPerTaskExecutor()) {
       for (int w = 0; w < watchers; w++) {
         HttpClient client = clients.get(w % clients.size());
@@ -187,6 +192,8 @@ final class ApiWorkloads {
       check(opened.await(timeLimit.toSeconds(), TimeUnit.SECONDS), "watches did not open");
       Thread.sleep(500); // let every stream reach the server's watch loop
       clientCpu = processCpuNanos();
+      serverCpu = server.cpuMillis();
+      serverWrites = server.writeSyscalls();
       long interval = 1_000_000_000L / writesPerSecond;
       long next = System.nanoTime();
       for (int i = 0; i < writes; i++) {
@@ -206,6 +213,8 @@ final class ApiWorkloads {
       }
       boolean done = finished.await(timeLimit.toSeconds(), TimeUnit.SECONDS);
       clientCpu = processCpuNanos() - clientCpu;
+      serverCpu = server.cpuMillis() - serverCpu;
+      serverWrites = server.writeSyscalls() - serverWrites;
       if (!done) {
         for (InputStream b : bodies) {
           b.close();
@@ -221,7 +230,8 @@ final class ApiWorkloads {
       first.record(a.get(0));
       last.record(a.get(1));
     }
-    return new WatchDelivery(Latency.of(delays), Latency.of(first), Latency.of(last), clientCpu / 1e6 / writes);
+    return new WatchDelivery(Latency.of(delays), Latency.of(first), Latency.of(last), serverCpu / (double) writes,
+        clientCpu / 1e6 / writes, serverWrites / (double) Math.max(1, delays.count()));
   }
 
   /** CPU time of this JVM (every thread, user + system), in nanoseconds. */
