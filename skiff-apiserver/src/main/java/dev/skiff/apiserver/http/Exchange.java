@@ -166,6 +166,15 @@ public final class Exchange {
     return upgraded;
   }
 
+  /**
+   * The response body as Jetty's asynchronous sink, for a stream already started with
+   * {@link #stream}: writes to it must not overlap each other or writes to that stream's
+   * OutputStream.
+   */
+  Content.Sink streamSink() {
+    return response;
+  }
+
   /** Runs {@code r} when the client goes away or the stream fails (for ending watches early). */
   public void onFailure(Runnable r) {
     request.addFailureListener(t -> r.run());

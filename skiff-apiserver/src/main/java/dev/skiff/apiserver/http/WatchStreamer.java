@@ -1,7 +1,6 @@
 package dev.skiff.apiserver.http;
 
 import dev.skiff.apiserver.json.Json;
-import dev.skiff.apiserver.json.JsonBuffer;
 import dev.skiff.apiserver.registry.ResourceStrategy;
 import dev.skiff.apiserver.registry.ResourceWatch;
 import dev.skiff.apiserver.registry.TableConvertor;
@@ -30,8 +29,8 @@ import tools.jackson.databind.node.ObjectNode;
 final class WatchStreamer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(WatchStreamer.class);
   private static final Duration POLL = Duration.ofSeconds(1);
-  /** A stream's frames are written once this many bytes wait, or at the end of each poll's events. */
-  private static final int FLUSH_BYTES = 32 * 1024;
+  /** How long a watch's client may leave a write unread (its HTTP/2 window closed) before the watch ends. */
+  private static final Duration STALL_TIMEOUT = Duration.ofSeconds(30);
 
   /** Where a watch's frames go. */
   private interface Sink {
@@ -66,29 +65,24 @@ final class WatchStreamer implements AutoCloseable {
     OutputFormat format = encoding.format();
     try (watch; OutputStream out = ex.stream(200,
         format == OutputFormat.YAML ? OutputFormat.JSON.contentType() : format.contentType())) {
-      // Every write to the response is one HTTP/2 DATA frame (and TLS record) sent before the write
-      // returns: the frames of one poll go out in one write, their newlines with them, instead of two
-      // writes per event per watcher.
-      JsonBuffer pending = new JsonBuffer(4096);
-      pump(watch, encoding, timeout, new Sink() {
-        @Override
-        public void send(byte[] frame) throws IOException {
-          pending.write(frame);
-          pending.write((byte) '\n');
-          if (pending.size() >= FLUSH_BYTES) {
-            flush();
+      // Each poll's frames go out in one write (one HTTP/2 DATA frame), handed to Jetty without
+      // waiting for it to be sent; the stream's end waits for the last one.
+      WatchStreamWriter writer = new WatchStreamWriter(ex.streamSink(), STALL_TIMEOUT);
+      try {
+        pump(watch, encoding, timeout, new Sink() {
+          @Override
+          public void send(byte[] frame) throws IOException {
+            writer.send(frame);
           }
-        }
 
-        @Override
-        public void flush() throws IOException {
-          if (pending.size() > 0) {
-            out.write(pending.array(), 0, pending.size());
-            pending.truncate(0);
+          @Override
+          public void flush() throws IOException {
+            writer.flush();
           }
-          out.flush();
-        }
-      });
+        });
+      } finally {
+        writer.awaitInFlight();
+      }
     } catch (IOException e) {
       // the client went away (a reset stream or closed connection): the normal end of a watch
       LOG.debug("watch stream ended: {}", e.toString());

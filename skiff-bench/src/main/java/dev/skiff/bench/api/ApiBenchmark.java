@@ -123,11 +123,17 @@ public final class ApiBenchmark {
           progress("watch delivery");
           int watchers = 1000 / scale;
           long cpu = server.cpuMillis();
-          Latency delivery = work.watchDelivery("watch", watchers, 100, 20);
-          // server CPU per write, each delivered to every watcher (opening the watches included)
-          rows.add(new Row("write-to-watch delay, " + watchers + " watchers, 20 writes/s", latency(delivery)
+          ApiWorkloads.WatchDelivery delivery = work.watchDelivery("watch", watchers, 100, 20);
+          rows.add(new Row("write-to-watch delay, " + watchers + " watchers, 20 writes/s", latency(delivery.all())
+              // opening the watches included
               + String.format(Locale.ROOT, "; server CPU %.1f ms per write delivered to all",
                   (server.cpuMillis() - cpu) / 100.0)));
+          rows.add(new Row("  per write: delay to its first / last watcher", String.format(Locale.ROOT,
+              "first p50 %.1f ms, p99 %.1f ms; last p50 %.1f ms, p99 %.1f ms", delivery.first().p50Millis(),
+              delivery.first().p99Millis(), delivery.last().p50Millis(), delivery.last().p99Millis())));
+          rows.add(new Row("  per write, watches open: CPU of server / bench JVM; server socket writes per event",
+              String.format(Locale.ROOT, "%.1f / %.1f ms; %.2f", delivery.serverCpuMillisPerWrite(),
+                  delivery.clientCpuMillisPerWrite(), delivery.serverWritesPerEvent())));
         }
       }
     } finally {

@@ -2,9 +2,8 @@ package dev.skiff.bench.api;
 
 import dev.skiff.bench.Latency;
 import dev.skiff.bench.LatencyRecorder;
-import java.io.BufferedReader;
 import java.io.InputStream;
-import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -12,12 +11,15 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -32,7 +34,6 @@ final class ApiWorkloads {
     }
   }
 
-  private static final Pattern SENT_AT = Pattern.compile("\"sentAt\":\"(\\d+)\"");
 
   private final ServerProcess server;
   private final Duration timeLimit;
@@ -127,11 +128,22 @@ final class ApiWorkloads {
   }
 
   /**
+   * Write-to-watch delays, with what the fan-out adds: per write, the delay to its first watcher
+   * (the write, the cache's dispatch and one delivery) and to its last (plus the fan-out to every
+   * watcher and the readers' own turn), and what each JVM spent per write delivered to all, counted
+   * from the last watch opened to the last event received: CPU, and the server's write system calls
+   * per event delivered (1 means no two watchers' frames shared a socket write).
+   */
+  record WatchDelivery(Latency all, Latency first, Latency last, double serverCpuMillisPerWrite,
+      double clientCpuMillisPerWrite, double serverWritesPerEvent) {}
+
+  /**
    * Opens {@code watchers} watches on a namespace's ConfigMaps, then creates {@code writes}
    * ConfigMaps at {@code writesPerSecond}, each carrying its send time; reports the delay from
-   * send to arrival at each watcher.
+   * send to arrival at each watcher. Each watcher reads its stream to the end of every frame and
+   * finds the stamp by scanning bytes ({@link SentAtScanner}).
    */
-  Latency watchDelivery(String namespace, int watchers, int writes, int writesPerSecond)
+  WatchDelivery watchDelivery(String namespace, int watchers, int writes, int writesPerSecond)
       throws Exception {
     LatencyRecorder delays = new LatencyRecorder(watchers * writes);
     String path = "/api/v1/namespaces/" + namespace + "/configmaps";
@@ -141,6 +153,8 @@ final class ApiWorkloads {
     Matcher rv = Pattern.compile("\"resourceVersion\":\"(\\d+)\"").matcher(list.body());
     check(rv.find(), "no resourceVersion in list");
     String fromRv = rv.group(1);
+    // per write (by its stamp): the earliest and the latest arrival at a watcher
+    Map<Long, AtomicLongArray> arrivals = new ConcurrentHashMap<>();
     // HTTP/2 multiplexes streams; spread watchers over several connections as real clients do.
     List<HttpClient> clients = new ArrayList<>();
     for (int i = 0; i < Math.max(1, watchers / 50); i++) {
@@ -150,6 +164,9 @@ final class ApiWorkloads {
     CountDownLatch finished = new CountDownLatch(watchers);
     AtomicInteger failures = new AtomicInteger();
     List<InputStream> bodies = java.util.Collections.synchronizedList(new ArrayList<>());
+    long clientCpu;
+    long serverCpu;
+    long serverWrites;
     try (ExecutorService readers = Executors.newVirtualThreadPerTaskExecutor()) {
       for (int w = 0; w < watchers; w++) {
         HttpClient client = clients.get(w % clients.size());
@@ -159,16 +176,18 @@ final class ApiWorkloads {
                 .timeout(timeLimit).build(), HttpResponse.BodyHandlers.ofInputStream());
             bodies.add(r.body());
             opened.countDown();
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
-              int seen = 0;
-              String line;
-              while (seen < writes && (line = in.readLine()) != null) {
-                Matcher m = SENT_AT.matcher(line);
-                if (m.find()) {
-                  delays.record(System.nanoTime() - Long.parseLong(m.group(1)));
-                  seen++;
+            try (InputStream in = r.body()) {
+              new SentAtScanner(in).scan(writes, sentAt -> {
+                if (sentAt >= 0) {
+                  long delay = System.nanoTime() - sentAt;
+                  delays.record(delay);
+                  AtomicLongArray a = arrivals.get(sentAt);
+                  if (a != null) {
+                    a.accumulateAndGet(0, delay, Math::min);
+                    a.accumulateAndGet(1, delay, Math::max);
+                  }
                 }
-              }
+              });
             }
           } catch (Exception e) {
             failures.incrementAndGet();
@@ -181,6 +200,9 @@ final class ApiWorkloads {
       }
       check(opened.await(timeLimit.toSeconds(), TimeUnit.SECONDS), "watches did not open");
       Thread.sleep(500); // let every stream reach the server's watch loop
+      clientCpu = processCpuNanos();
+      serverCpu = server.cpuMillis();
+      serverWrites = server.writeSyscalls();
       long interval = 1_000_000_000L / writesPerSecond;
       long next = System.nanoTime();
       for (int i = 0; i < writes; i++) {
@@ -188,8 +210,10 @@ final class ApiWorkloads {
           Thread.sleep(0, 200_000);
         }
         next += interval;
+        long sentAt = System.nanoTime();
+        arrivals.put(sentAt, new AtomicLongArray(new long[] {Long.MAX_VALUE, Long.MIN_VALUE}));
         String body = "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"w-" + i
-            + "\"},\"data\":{\"sentAt\":\"" + System.nanoTime() + "\"}}";
+            + "\"},\"data\":{\"sentAt\":\"" + sentAt + "\"}}";
         HttpResponse<String> r = writer.send(server.request(path)
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
@@ -197,6 +221,9 @@ final class ApiWorkloads {
         check(r.statusCode() == 201, "create: " + r.statusCode() + " " + r.body());
       }
       boolean done = finished.await(timeLimit.toSeconds(), TimeUnit.SECONDS);
+      clientCpu = processCpuNanos() - clientCpu;
+      serverCpu = server.cpuMillis() - serverCpu;
+      serverWrites = server.writeSyscalls() - serverWrites;
       if (!done) {
         for (InputStream b : bodies) {
           b.close();
@@ -206,7 +233,20 @@ final class ApiWorkloads {
       check(done, "watchers did not see every write within " + timeLimit);
       readers.shutdownNow();
     }
-    return Latency.of(delays);
+    LatencyRecorder first = new LatencyRecorder(writes);
+    LatencyRecorder last = new LatencyRecorder(writes);
+    for (AtomicLongArray a : arrivals.values()) {
+      first.record(a.get(0));
+      last.record(a.get(1));
+    }
+    return new WatchDelivery(Latency.of(delays), Latency.of(first), Latency.of(last), serverCpu / (double) writes,
+        clientCpu / 1e6 / writes, serverWrites / (double) Math.max(1, delays.count()));
+  }
+
+  /** CPU time of this JVM (every thread, user + system), in nanoseconds. */
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   private interface Body {

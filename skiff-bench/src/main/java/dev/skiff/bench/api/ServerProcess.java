@@ -89,6 +89,24 @@ final class ServerProcess implements AutoCloseable {
     return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10;
   }
 
+  /**
+   * Write system calls the server process has made so far ({@code syscw} of /proc/PID/io): per
+   * watch event delivered, how many separate socket writes (TLS records, HTTP/2 DATA frames) it
+   * took; -1 when the kernel does not report it.
+   */
+  long writeSyscalls() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc", Long.toString(server.pid()), "io"))) {
+        if (line.startsWith("syscw:")) {
+          return Long.parseLong(line.substring(6).strip());
+        }
+      }
+    } catch (IOException e) {
+      // not readable (another user's process, or no task I/O accounting): reported as unknown
+    }
+    return -1;
+  }
+
   /** Resident set size of the server process, in MiB, from /proc. */
   long rssMiB() {
     return SkiffServerProcess.rssKiB(server.pid()) / 1024;
