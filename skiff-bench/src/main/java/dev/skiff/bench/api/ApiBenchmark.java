@@ -18,14 +18,15 @@ import java.util.stream.Stream;
  * cold start to /readyz, creates of ConfigMaps and pods by 64 HTTPS clients, lists of 10,000
  * pods, write-to-watch delay to 1,000 watchers, and the server's RSS with 10,000 pods stored.
  *
- * <p>Usage: {@code bin/bench api [--quick] [--only cold|creates|pods|bindings|lists|watch]...}; {@code --quick}
+ * <p>Usage: {@code bin/bench api [--quick] [--only cold|creates|pods|bindings|lists|watch|memory]...}; {@code --quick}
  * shrinks every count tenfold, {@code --only} runs just the named workloads (repeatable; {@code bindings},
- * pods/binding writes to the pods just created, runs only when named). The system
+ * pods/binding writes to the pods just created, and {@code memory}, {@link MemoryPhase}'s servers with bin/skiff's
+ * memory flags, run only when named). The system
  * property {@code skiff.bench.serverJvmOpts} adds JVM options to the server ({@code {dataDir}} is
  * replaced by its data directory), for example a JFR recording.
  */
 public final class ApiBenchmark {
-  private record Row(String workload, String result) {}
+  record Row(String workload, String result) {}
 
   public static void main(String[] args) throws Exception {
     boolean quick = List.of(args).contains("--quick");
@@ -116,6 +117,9 @@ public final class ApiBenchmark {
                   (server.cpuMillis() - cpu) / 100.0)));
         }
       }
+      if (only.contains("memory")) {
+        rows.addAll(new MemoryPhase(jar, root, 10_000 / scale).run());
+      }
     } finally {
       try (Stream<Path> files = Files.walk(root)) {
         for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
@@ -131,7 +135,7 @@ public final class ApiBenchmark {
     rows.forEach(r -> System.out.printf("| %s | %s |%n", r.workload(), r.result()));
   }
 
-  private static void progress(String step) {
+  static void progress(String step) {
     System.err.printf("[api] %s%n", step);
   }
 
