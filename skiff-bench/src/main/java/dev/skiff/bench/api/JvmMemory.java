@@ -79,8 +79,20 @@ final class JvmMemory {
 
   /** Platform threads of the process now (from /proc/PID/status). */
   long threads() throws IOException {
+    return status("Threads:");
+  }
+
+  /**
+   * RSS split as /proc/PID/status does, in MiB: anonymous memory (heap, malloc, stacks) and file pages (the jar's
+   * and libraries' mapped code, SQLite's mmap of the database), which the kernel can drop.
+   */
+  String rssSplit() throws IOException {
+    return "anon " + status("RssAnon:") / 1024 + " MiB, file " + status("RssFile:") / 1024 + " MiB";
+  }
+
+  private long status(String field) throws IOException {
     for (String line : java.nio.file.Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
-      if (line.startsWith("Threads:")) {
+      if (line.startsWith(field)) {
         return Long.parseLong(line.replaceAll("[^0-9]", ""));
       }
     }

@@ -59,8 +59,10 @@ final class MemoryPhase {
     ApiBenchmark.progress("memory: " + (nmt ? "diagnostic run with NMT" : "headline run") + ", " + pods + " pods");
     try (ServerProcess server = ServerProcess.start(jar, root.resolve(nmt ? "memory-nmt" : "memory"), options)) {
       JvmMemory jvm = new JvmMemory(server.pid());
-      ApiWorkloads work = new ApiWorkloads(server, Duration.ofSeconds(120));
+      // a loaded machine creates slowly: give the creates time to reach the full count
+      ApiWorkloads work = new ApiWorkloads(server, Duration.ofSeconds(300));
       long idleRss = server.rssMiB();
+      long idleLive = nmt ? 0 : jvm.liveHeapKiB();
       work.createNamespace("bench");
       long gcBefore = jvm.gcMillis();
       long cpuBefore = server.cpuMillis();
@@ -87,11 +89,13 @@ final class MemoryPhase {
           100.0 * gcCreates / Math.max(1, createCpu))));
       add(rows, new Row("memory run: settling", String.format(Locale.ROOT, "%s after %.0f s; GC %d ms in all",
           settled ? "settled" : "still busy", settleSeconds, gcTotal)));
-      add(rows, new Row("**server RSS with " + t.operations() + " pods stored** (memory run)", "**" + rss + " MiB**"));
+      add(rows, new Row("**server RSS with " + t.operations() + " pods stored** (memory run)",
+          "**" + rss + " MiB** (" + jvm.rssSplit() + ")"));
       add(rows, new Row("memory run: platform threads", Long.toString(jvm.threads())));
       long live = jvm.liveHeapKiB();
-      add(rows, new Row("memory run: live heap (GC.class_histogram total)", live / 1024 + " MiB; RSS then "
-          + server.rssMiB() + " MiB"));
+      add(rows, new Row("memory run: live heap (GC.class_histogram total)", String.format(Locale.ROOT,
+          "%d MiB (idle %d MiB: %,d bytes per pod); RSS then %d MiB", live / 1024, idleLive / 1024,
+          (live - idleLive) * 1024 / Math.max(1, t.operations()), server.rssMiB())));
     }
   }
 
