@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class ModelCompactorTest {
@@ -48,6 +51,43 @@ class ModelCompactorTest {
     assertThat(empties).allSatisfy(m -> assertThat(m).isSameAs(shared));
     // what the model does not know is kept
     assertThat(c.getAdditionalProperties()).containsEntry("x-unknown", Map.of("kept", true));
+  }
+
+  /** A map that counts the views it hands out; HashMap keeps each view in a field for the map's lifetime. */
+  private static final class ViewCountingMap<K, V> extends java.util.LinkedHashMap<K, V> {
+    int views;
+
+    @Override
+    public Collection<V> values() {
+      views++;
+      return super.values();
+    }
+
+    @Override
+    public Set<Map.Entry<K, V>> entrySet() {
+      views++;
+      return super.entrySet();
+    }
+
+    @Override
+    public Set<K> keySet() {
+      views++;
+      return super.keySet();
+    }
+  }
+
+  @Test
+  void theWalkLeavesNoViewsBehindInTheMapsItReads() {
+    Pod pod = JSON.unmarshal(POD, Pod.class);
+    ViewCountingMap<String, Quantity> requests = new ViewCountingMap<>();
+    requests.putAll(pod.getSpec().getContainers().get(0).getResources().getRequests());
+    pod.getSpec().getContainers().get(0).getResources().setRequests(requests);
+
+    ModelCompactor.compact(pod);
+
+    // the walk reached the map's values (their empty maps are shared) without keeping a view of it
+    assertThat(requests.get("cpu").getAdditionalProperties()).isSameAs(pod.getAdditionalProperties());
+    assertThat(requests.views).isZero();
   }
 
   @Test
