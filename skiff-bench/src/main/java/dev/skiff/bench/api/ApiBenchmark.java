@@ -18,10 +18,11 @@ import java.util.stream.Stream;
  * cold start to /readyz, creates of ConfigMaps and pods by 64 HTTPS clients, lists of 10,000
  * pods, write-to-watch delay to 1,000 watchers, and the server's RSS with 10,000 pods stored.
  *
- * <p>Usage: {@code bin/bench api [--quick] [--only cold|creates|pods|bindings|lists|watch|floor]...}; {@code --quick}
- * shrinks every count tenfold, {@code --only} runs just the named workloads (repeatable; {@code bindings},
- * pods/binding writes to the pods just created, and {@code floor}, the request path's floors measured with
- * nghttp2's h2load ({@link Floors}), run only when named). The creates also report the benchmark JVM's own CPU
+ * <p>Usage: {@code bin/bench api [--quick] [--only cold|creates|pods|bindings|lists|watch|floor|memory]...};
+ * {@code --quick} shrinks every count tenfold, {@code --only} runs just the named workloads (repeatable;
+ * {@code bindings}, pods/binding writes to the pods just created, {@code floor}, the request path's floors
+ * measured with nghttp2's h2load ({@link Floors}), and {@code memory}, {@link MemoryPhase}'s servers with
+ * bin/skiff's memory flags, run only when named). The creates also report the benchmark JVM's own CPU
  * per create: its 64 JDK HttpClients share the server's cores. The system
  * property {@code skiff.bench.serverJvmOpts} adds JVM options to the server ({@code {dataDir}} is
  * replaced by its data directory), for example a JFR recording.
@@ -136,6 +137,9 @@ public final class ApiBenchmark {
                   delivery.clientCpuMillisPerWrite(), delivery.serverWritesPerEvent())));
         }
       }
+      if (only.contains("memory")) {
+        rows.addAll(new MemoryPhase(jar, root, 10_000 / scale).run());
+      }
     } finally {
       try (Stream<Path> files = Files.walk(root)) {
         for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
@@ -151,7 +155,7 @@ public final class ApiBenchmark {
     rows.forEach(r -> System.out.printf("| %s | %s |%n", r.workload(), r.result()));
   }
 
-  private static void progress(String step) {
+  static void progress(String step) {
     System.err.printf("[api] %s %s%n", Instant.now(), step);
   }
 

@@ -30,11 +30,16 @@ final class ServerProcess implements AutoCloseable {
 
   /** Starts the server and waits until {@code /readyz} answers {@code ok}. */
   static ServerProcess start(Path jar, Path dataDir) throws Exception {
+    return start(jar, dataDir, List.of());
+  }
+
+  /** As {@link #start(Path, Path)}, with {@code jvmOptions} before those of {@code skiff.bench.serverJvmOpts}. */
+  static ServerProcess start(Path jar, Path dataDir, List<String> jvmOptionsFirst) throws Exception {
     Files.createDirectories(dataDir);
     Path tokens = dataDir.resolve("bench-tokens.csv");
     Files.writeString(tokens, TOKEN + ",bench,bench-uid,\"system:masters\"\n");
     // extra server JVM options (a JFR recording, heap flags), as bin/skiff's SKIFF_JAVA_OPTS
-    List<String> jvmOptions = new ArrayList<>();
+    List<String> jvmOptions = new ArrayList<>(jvmOptionsFirst);
     for (String opt : System.getProperty("skiff.bench.serverJvmOpts", "").split(" ")) {
       if (!opt.isBlank()) {
         jvmOptions.add(opt.replace("{dataDir}", dataDir.toString()));
@@ -50,12 +55,16 @@ final class ServerProcess implements AutoCloseable {
     }
     boolean controllers = args.stream().noneMatch(a -> a.contains("controllers"));
     return new ServerProcess(SkiffServerProcess.start(jar, dataDir, SkiffServerProcess.freePort(), jvmOptions,
-        args, Duration.ofSeconds(60)), controllers);
+        args, Duration.ofSeconds(180)), controllers);
   }
 
   /** Whether the controller manager runs (it makes each namespace's default ServiceAccount). */
   boolean controllers() {
     return controllers;
+  }
+
+  long pid() {
+    return server.pid();
   }
 
   long readyMillis() {

@@ -1,0 +1,128 @@
+package dev.skiff.informers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class ModelCompactorTest {
+  private static final KubernetesSerialization JSON = new KubernetesSerialization();
+
+  /** A pod as the API server returns it after admission, plus one field the model does not know. */
+  private static final String POD = """
+      {"apiVersion":"v1","kind":"Pod","metadata":{"name":"p","namespace":"bench","uid":"u-1",
+       "resourceVersion":"7","labels":{"app":"bench"},
+       "managedFields":[{"manager":"kubectl","operation":"Update","fieldsType":"FieldsV1","fieldsV1":{"f:spec":{}}}]},
+       "spec":{"containers":[{"name":"c","image":"busybox","x-unknown":{"kept":true},
+         "resources":{"requests":{"cpu":"10m","memory":"16Mi"}},
+         "volumeMounts":[{"name":"kube-api-access","mountPath":"/var/run/secrets/kubernetes.io/serviceaccount"}]}],
+        "tolerations":[{"key":"node.kubernetes.io/not-ready","operator":"Exists","effect":"NoExecute"}],
+        "volumes":[{"name":"kube-api-access","projected":{"sources":[
+          {"serviceAccountToken":{"path":"token","expirationSeconds":3607}},
+          {"configMap":{"name":"kube-root-ca.crt","items":[{"key":"ca.crt","path":"ca.crt"}]}}]}}]},
+       "status":{"phase":"Pending","conditions":[{"type":"PodScheduled","status":"False"}]}}""";
+
+  @Test
+  void emptyAdditionalPropertiesShareOneMapThroughoutTheTree() {
+    Pod pod = ModelCompactor.compact(JSON.unmarshal(POD, Pod.class));
+
+    Map<String, Object> shared = pod.getAdditionalProperties();
+    Container c = pod.getSpec().getContainers().get(0);
+    List<Map<String, Object>> empties = List.of(pod.getMetadata().getAdditionalProperties(),
+        pod.getSpec().getAdditionalProperties(), c.getResources().getAdditionalProperties(),
+        c.getResources().getRequests().get("cpu").getAdditionalProperties(),
+        c.getVolumeMounts().get(0).getAdditionalProperties(),
+        pod.getSpec().getTolerations().get(0).getAdditionalProperties(),
+        pod.getSpec().getVolumes().get(0).getProjected().getSources().get(0).getServiceAccountToken()
+            .getAdditionalProperties(),
+        pod.getSpec().getVolumes().get(0).getProjected().getSources().get(1).getConfigMap().getItems().get(0)
+            .getAdditionalProperties(),
+        pod.getStatus().getConditions().get(0).getAdditionalProperties(),
+        pod.getMetadata().getManagedFields().get(0).getAdditionalProperties());
+    assertThat(shared).isEmpty();
+    assertThat(empties).allSatisfy(m -> assertThat(m).isSameAs(shared));
+    // what the model does not know is kept
+    assertThat(c.getAdditionalProperties()).containsEntry("x-unknown", Map.of("kept", true));
+  }
+
+  /** A map that counts the views it hands out; HashMap keeps each view in a field for the map's lifetime. */
+  private static final class ViewCountingMap<K, V> extends java.util.LinkedHashMap<K, V> {
+    int views;
+
+    @Override
+    public Collection<V> values() {
+      views++;
+      return super.values();
+    }
+
+    @Override
+    public Set<Map.Entry<K, V>> entrySet() {
+      views++;
+      return super.entrySet();
+    }
+
+    @Override
+    public Set<K> keySet() {
+      views++;
+      return super.keySet();
+    }
+  }
+
+  @Test
+  void theWalkLeavesNoViewsBehindInTheMapsItReads() {
+    Pod pod = JSON.unmarshal(POD, Pod.class);
+    ViewCountingMap<String, Quantity> requests = new ViewCountingMap<>();
+    requests.putAll(pod.getSpec().getContainers().get(0).getResources().getRequests());
+    pod.getSpec().getContainers().get(0).getResources().setRequests(requests);
+
+    ModelCompactor.compact(pod);
+
+    // the walk reached the map's values (their empty maps are shared) without keeping a view of it
+    assertThat(requests.get("cpu").getAdditionalProperties()).isSameAs(pod.getAdditionalProperties());
+    assertThat(requests.views).isZero();
+  }
+
+  @Test
+  void aCompactedPodEqualsAndEncodesAsTheDecodedOne() {
+    Pod decoded = JSON.unmarshal(POD, Pod.class);
+    Pod compacted = ModelCompactor.compact(JSON.unmarshal(POD, Pod.class));
+
+    assertThat(compacted).isEqualTo(decoded).hasSameHashCodeAs(decoded);
+    assertThat(JSON.asJson(compacted)).isEqualTo(JSON.asJson(decoded));
+  }
+
+  @Test
+  void aBuilderCopyOfACompactedPodCanBeEdited() {
+    Pod compacted = ModelCompactor.compact(JSON.unmarshal(POD, Pod.class));
+
+    Pod copy = new PodBuilder(compacted).editSpec().addNewToleration().withKey("k").withOperator("Exists")
+        .endToleration().endSpec().build();
+    copy.getSpec().setAdditionalProperty("added", 1);
+    copy.getSpec().getTolerations().get(0).setAdditionalProperty("added", 2);
+
+    assertThat(copy.getSpec().getAdditionalProperties()).containsEntry("added", 1);
+    assertThat(compacted.getSpec().getAdditionalProperties()).isEmpty();
+    assertThat(compacted.getSpec().getTolerations()).hasSize(1);
+  }
+
+  @Test
+  void theInformerStoreTrimsAndCompacts() {
+    TrimmedItemStore<Pod> store = new TrimmedItemStore<>();
+    Pod pod = JSON.unmarshal(POD, Pod.class);
+
+    store.put("bench/p", pod);
+
+    Pod cached = store.get("bench/p");
+    assertThat(cached.getMetadata().getManagedFields()).isNull();
+    assertThat(cached.getSpec().getAdditionalProperties()).isSameAs(cached.getStatus().getAdditionalProperties());
+    assertThat(cached.getSpec().getContainers().get(0).getAdditionalProperties()).containsKey("x-unknown");
+  }
+}
