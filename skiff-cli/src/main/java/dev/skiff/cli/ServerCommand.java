@@ -76,6 +76,11 @@ final class ServerCommand implements Callable<Integer> {
       description = "Admission plugins not to run, as kube-apiserver's flag (known: ServiceAccount).")
   List<String> disabledAdmissionPlugins = List.of();
 
+  /** bin/skiff's start-up cache training: start, serve a few requests (TrainingRun), then stop and exit 0. */
+  @Option(names = "--training-run", hidden = true,
+      description = "Start, serve a few requests, stop and exit (bin/skiff's start-up cache training).")
+  boolean trainingRun;
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
@@ -157,8 +162,35 @@ final class ServerCommand implements Callable<Integer> {
       store.close();
       return 1;
     }
+    if (trainingRun) {
+      return train(apiServer, components, store, out, err);
+    }
     awaitShutdown(components, apiServer, store);
     return 0;
+  }
+
+  /**
+   * The training run: the requests of {@link TrainingRun}, then a normal stop (components, API server,
+   * store), so the JVM exits by {@code System.exit} and writes its AOT cache, never from a signal.
+   */
+  private static int train(ApiServer apiServer, ClusterComponents components, Store store, PrintWriter out,
+      PrintWriter err) {
+    try {
+      new TrainingRun(apiServer.kubeconfig(), java.time.Duration.ofSeconds(30)).run();
+      out.println("skiff: training run done, stopping");
+      out.flush();
+      return 0;
+    } catch (IOException | RuntimeException e) {
+      err.printf("skiff: training run failed: %s%n", rootMessage(e));
+      return 1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return 1;
+    } finally {
+      components.close();
+      apiServer.close();
+      store.close();
+    }
   }
 
   /**
