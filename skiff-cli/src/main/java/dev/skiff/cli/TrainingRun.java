@@ -21,13 +21,16 @@ import java.util.Map;
  * ServiceAccount, so the components' informers and controllers have run too.
  *
  * @param kubeconfig the admin kubeconfig of the server under training
- * @param settle how long to wait at most for the controller manager's first write
+ * @param settle how long to wait at most for one request, and for the controller manager's first write
  */
 record TrainingRun(Path kubeconfig, Duration settle) {
 
   /** Runs the requests; throws when the server answers one of them wrongly. */
   void run() throws IOException, InterruptedException {
     Config config = Config.fromKubeconfig(Files.readString(kubeconfig));
+    // a loaded machine makes a cold server slow: the training run waits rather than failing (fabric8's 10 s)
+    config.setRequestTimeout((int) settle.toMillis());
+    config.setConnectionTimeout((int) settle.toMillis());
     try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
       for (String path : new String[] {"/readyz", "/livez", "/version", "/api", "/apis"}) {
         if (client.raw(path) == null) {

@@ -54,6 +54,7 @@ class ServerCommandTest {
         "--https-listen-port", "0", "--bind-address", "127.0.0.1", "--training-run");
 
     assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.err()).doesNotContain("training request failed");
     assertThat(run.out()).contains("API server ready").contains("controller manager started")
         .contains("training run done");
   }

@@ -83,6 +83,18 @@ final class ServerProcess implements AutoCloseable {
     return binSkiffOptions;
   }
 
+  private static final java.util.regex.Pattern SERVER_READY =
+      java.util.regex.Pattern.compile("(\\d+) ms and (\\d+) ms of CPU since the JVM started");
+
+  /**
+   * The server's own account of its start, from its log: "{wall} ms, {cpu} ms CPU" from the JVM's start to the API
+   * server listening ready (before the components start and before any client's poll), or "?" if not logged.
+   */
+  String serverReported() {
+    var m = SERVER_READY.matcher(server.log());
+    return m.find() ? m.group(1) + " ms, " + m.group(2) + " ms CPU" : "?";
+  }
+
   long readyMillis() {
     return server.readyMillis();
   }
