@@ -22,6 +22,8 @@ ensure_startup_cache() {
   if [[ "$(cat "$cache.failed" 2>/dev/null)" == "$stamp" ]]; then
     return 1
   fi
+  # a checkout another user owns: run without a cache rather than train at every start
+  [[ -w "$(dirname "$cache")" ]] || return 1
   # older bin/skiff versions wrote class-data archives at exit (-XX:+AutoCreateSharedArchive)
   rm -f "$cache" "$cache.stamp" "$(dirname "$cache")"/skiff-*.jsa
   say "preparing a start-up cache (once per build of Skiff, about 20 s)..."
