@@ -47,4 +47,15 @@ class ServerCommandTest {
     assertThat(run.exitCode()).isEqualTo(1);
     assertThat(run.err()).contains("cannot start the API server").contains("not an IP address: example.com");
   }
+
+  @Test
+  void aTrainingRunServesItsRequestsThenStopsAndExitsZero() {
+    CliRun run = CliRun.skiff("server", "--data-dir", dataDir.toString(), "--disable-agent",
+        "--https-listen-port", "0", "--bind-address", "127.0.0.1", "--training-run");
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.err()).doesNotContain("training request failed");
+    assertThat(run.out()).contains("API server ready").contains("controller manager started")
+        .contains("training run done");
+  }
 }

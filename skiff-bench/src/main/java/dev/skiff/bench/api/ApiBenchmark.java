@@ -25,7 +25,10 @@ import java.util.stream.Stream;
  * bin/skiff's memory flags, run only when named). The creates also report the benchmark JVM's own CPU
  * per create: its 64 JDK HttpClients share the server's cores. The system
  * property {@code skiff.bench.serverJvmOpts} adds JVM options to the server ({@code {dataDir}} is
- * replaced by its data directory), for example a JFR recording.
+ * replaced by its data directory), for example a JFR recording. The server runs with bin/skiff's JVM flags
+ * (start-up cache included) when {@code skiff.home} is set, as bin/bench does; {@code
+ * -Dskiff.bench.serverFlags=java} gives it the JVM's defaults (see {@link ServerProcess}). Cold starts are
+ * printed in run order with the server's CPU by then.
  */
 public final class ApiBenchmark {
   record Row(String workload, String result) {}
@@ -49,20 +52,35 @@ public final class ApiBenchmark {
     try {
       List<Long> starts = new ArrayList<>();
       List<Long> startCpu = new ArrayList<>();
+      if (runs.test("cold")) {
+        // not counted: the benchmark's own HTTPS client is cold at its first start (class loading, JIT of TLS),
+        // which made the first of the three starts look seconds slower than the server was
+        progress("cold start: warm-up start of the benchmark's client (not counted)");
+        try (ServerProcess s = ServerProcess.start(jar, root.resolve("cold-warmup"))) {
+          s.readyMillis();
+        }
+      }
       for (int i = 0; i < (runs.test("cold") ? 3 : 0); i++) {
         progress("cold start " + (i + 1) + " of 3");
         try (ServerProcess s = ServerProcess.start(jar, root.resolve("cold" + i))) {
+          // the CPU first: it is what the run used to become ready, before the components' work after /readyz
+          long cpu = s.cpuMillis();
+          var byKind = s.cpuMillisByThreadKind();
           starts.add(s.readyMillis());
-          startCpu.add(s.cpuMillis());
+          startCpu.add(cpu);
+          // in run order, so a slow run can be told apart from the first run of a fresh cache or jar
+          rows.add(new Row("cold start " + (i + 1) + " of 3 (fresh data dir)", String.format(Locale.ROOT,
+              "%,d ms to /readyz; server CPU %,d ms by then (live threads: %s); server's log, JVM start to"
+              + " ready: %s; load %.1f", s.readyMillis(), cpu, byKind, s.serverReported(), loadAverage())));
           if (i == 0) {
             rows.add(new Row("server RSS, idle after start", s.rssMiB() + " MiB"));
           }
         }
       }
       if (!starts.isEmpty()) {
-        rows.add(new Row("cold start to /readyz (fresh data dir, 3 runs)",
-            starts.stream().sorted().map(ms -> ms + " ms").toList().toString()));
-        rows.add(new Row("server CPU used by then (user + system)",
+        rows.add(new Row("cold start to /readyz, sorted", starts.stream().sorted().map(ms -> ms + " ms").toList()
+            .toString()));
+        rows.add(new Row("server CPU used by then (user + system), sorted",
             startCpu.stream().sorted().map(ms -> ms + " ms").toList().toString()));
       }
 
@@ -148,11 +166,16 @@ public final class ApiBenchmark {
       }
     }
     System.out.printf("%n## API server benchmark, %s%n%n", Instant.now());
-    System.out.printf("Machine: %d cores; JVM %s; embedded storage%n%n",
-        Runtime.getRuntime().availableProcessors(), Runtime.version());
+    System.out.printf("Machine: %d cores, load average %.1f at the end; JVM %s; embedded storage; server JVM flags: %s%n%n",
+        Runtime.getRuntime().availableProcessors(), loadAverage(), Runtime.version(), ServerProcess.flagsSource());
     System.out.println("| workload | result |");
     System.out.println("|---|---|");
     rows.forEach(r -> System.out.printf("| %s | %s |%n", r.workload(), r.result()));
+  }
+
+  /** The one-minute load average (the machine is shared: figures are read against it). */
+  private static double loadAverage() {
+    return java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
   }
 
   static void progress(String step) {

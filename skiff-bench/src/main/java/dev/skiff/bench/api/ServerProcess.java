@@ -14,8 +14,13 @@ import java.util.List;
 
 /**
  * A {@code skiff server --disable-agent} process (testkit's {@link SkiffServerProcess}) on a fresh
- * data dir, with a bearer token for the benchmark's clients and the server's CPU and memory from /proc. The system
- * property {@code skiff.bench.serverArgs} adds server arguments (space-separated).
+ * data dir, with a bearer token for the benchmark's clients and the server's CPU and memory from /proc.
+ *
+ * <p>The server's JVM flags are bin/skiff's (its start-up cache, heap and SQLite flags, read from {@code
+ * SKIFF_PRINT_JAVA=1 bin/skiff server}) when the system property {@code skiff.home} names the checkout, so the
+ * figures are the users'; {@code -Dskiff.bench.serverFlags=java} starts it with the JVM's defaults instead.
+ * The system property {@code skiff.bench.serverJvmOpts} adds options either way, and {@code
+ * skiff.bench.serverArgs} adds server arguments (space-separated).
  */
 final class ServerProcess implements AutoCloseable {
   static final String TOKEN = "skiff-bench-token";
@@ -39,7 +44,8 @@ final class ServerProcess implements AutoCloseable {
     Path tokens = dataDir.resolve("bench-tokens.csv");
     Files.writeString(tokens, TOKEN + ",bench,bench-uid,\"system:masters\"\n");
     // extra server JVM options (a JFR recording, heap flags), as bin/skiff's SKIFF_JAVA_OPTS
-    List<String> jvmOptions = new ArrayList<>(jvmOptionsFirst);
+    // a caller's own flags (the memory phase's) replace bin/skiff's
+    List<String> jvmOptions = new ArrayList<>(jvmOptionsFirst.isEmpty() ? launcherOptions() : jvmOptionsFirst);
     for (String opt : System.getProperty("skiff.bench.serverJvmOpts", "").split(" ")) {
       if (!opt.isBlank()) {
         jvmOptions.add(opt.replace("{dataDir}", dataDir.toString()));
@@ -65,6 +71,55 @@ final class ServerProcess implements AutoCloseable {
 
   long pid() {
     return server.pid();
+  }
+
+  /** Where the server's JVM flags come from: "bin/skiff" or "JVM defaults". */
+  static String flagsSource() {
+    return usesBinSkiff() ? "bin/skiff's (SKIFF_PRINT_JAVA=1 bin/skiff server)" : "the JVM's defaults";
+  }
+
+  private static boolean usesBinSkiff() {
+    return System.getProperty("skiff.home") != null
+        && !"java".equals(System.getProperty("skiff.bench.serverFlags", "skiff"));
+  }
+
+  private static List<String> binSkiffOptions;
+
+  /**
+   * bin/skiff's JVM options for {@code skiff server} (asked once: bin/skiff makes its start-up cache first if the jar
+   * changed), without the two that {@link SkiffServerProcess} passes itself; empty with JVM defaults.
+   */
+  private static synchronized List<String> launcherOptions() throws IOException, InterruptedException {
+    if (!usesBinSkiff()) {
+      return List.of();
+    }
+    if (binSkiffOptions == null) {
+      Path skiff = Path.of(System.getProperty("skiff.home"), "bin", "skiff");
+      ProcessBuilder pb = new ProcessBuilder(skiff.toString(), "server", "--disable-agent")
+          .redirectError(ProcessBuilder.Redirect.INHERIT);
+      pb.environment().put("SKIFF_PRINT_JAVA", "1");
+      Process p = pb.start();
+      List<String> lines = new String(p.getInputStream().readAllBytes()).lines().toList();
+      if (p.waitFor() != 0 || !lines.contains("-jar")) {
+        throw new IllegalStateException("SKIFF_PRINT_JAVA=1 bin/skiff server failed: " + lines);
+      }
+      binSkiffOptions = lines.subList(1, lines.indexOf("-jar")).stream()
+          .filter(o -> !o.equals("--enable-native-access=ALL-UNNAMED") && !o.equals("--sun-misc-unsafe-memory-access=allow"))
+          .toList();
+    }
+    return binSkiffOptions;
+  }
+
+  private static final java.util.regex.Pattern SERVER_READY =
+      java.util.regex.Pattern.compile("(\\d+) ms and (\\d+) ms of CPU since the JVM started");
+
+  /**
+   * The server's own account of its start, from its log: "{wall} ms, {cpu} ms CPU" from the JVM's start to the API
+   * server listening ready (before the components start and before any client's poll), or "?" if not logged.
+   */
+  String serverReported() {
+    var m = SERVER_READY.matcher(server.log());
+    return m.find() ? m.group(1) + " ms, " + m.group(2) + " ms CPU" : "?";
   }
 
   long readyMillis() {
@@ -114,6 +169,31 @@ final class ServerProcess implements AutoCloseable {
       // not readable (another user's process, or no task I/O accounting): reported as unknown
     }
     return -1;
+  }
+
+  /**
+   * CPU time (user + system, ms) of the server's live threads by kind: the JIT compilers ("C1 CompilerThre",
+   * "C2 CompilerThre"), the garbage collector and VM thread, and the rest (threads that have ended count in
+   * the process total only).
+   */
+  java.util.Map<String, Long> cpuMillisByThreadKind() throws IOException {
+    java.util.Map<String, Long> byKind = new java.util.TreeMap<>();
+    try (var tasks = Files.list(Path.of("/proc", Long.toString(server.pid()), "task"))) {
+      for (Path task : tasks.toList()) {
+        String stat;
+        try {
+          stat = Files.readString(task.resolve("stat"));
+        } catch (IOException ended) {
+          continue;
+        }
+        String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        String kind = name.startsWith("C1 ") ? "JIT C1" : name.startsWith("C2 ") ? "JIT C2"
+            : name.startsWith("GC ") || name.equals("VM Thread") ? "GC+VM" : name.equals("java") ? "main" : "other";
+        byKind.merge(kind, (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10, Long::sum);
+      }
+    }
+    return byKind;
   }
 
   /** Resident set size of the server process, in MiB, from /proc. */
