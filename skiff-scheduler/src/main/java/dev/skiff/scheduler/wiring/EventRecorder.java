@@ -1,14 +1,8 @@
 package dev.skiff.scheduler.wiring;
 
-import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.EventBuilder;
-import io.fabric8.kubernetes.api.model.MicroTime;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import io.fabric8.kubernetes.client.utils.Serialization;
 
 import java.time.Instant;
 import java.time.InstantSource;
@@ -18,6 +12,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Writes core/v1 Events about pods as the scheduler's event recorder does: named
@@ -33,7 +28,7 @@ final class EventRecorder {
     private static final DateTimeFormatter MICRO_TIME =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
 
-    private final KubernetesClient client;
+    private final ApiWrites writes;
     private final String component;
     private final String instance;
     private final InstantSource clock;
@@ -51,12 +46,18 @@ final class EventRecorder {
     }
 
     EventRecorder(KubernetesClient client, String component, String instance, InstantSource clock) {
-        this.client = Objects.requireNonNull(client, "client");
+        this.writes = new ApiWrites(Objects.requireNonNull(client, "client"));
         this.component = Objects.requireNonNull(component, "component");
         this.instance = Objects.requireNonNull(instance, "instance");
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
+    /**
+     * Writes the event now (on the caller's thread): a new Event, or a merge patch of {@code count} and
+     * {@code lastTimestamp} when the same event about the same pod was written before.
+     *
+     * @throws KubernetesClientException when the API refuses the write
+     */
     void record(Pod pod, String type, String reason, String action, String message) {
         var meta = pod.getMetadata();
         String key = meta.getUid() + "\u0000" + reason + "\u0000" + message;
@@ -68,33 +69,34 @@ final class EventRecorder {
         synchronized (written) {
             prior = written.get(key);
         }
-        var events = client.v1().events().inNamespace(meta.getNamespace());
+        String events = "/api/v1/namespaces/" + meta.getNamespace() + "/events";
         if (prior != null) {
             int count = prior.count() + 1;
-            try {
-                events.withName(prior.name()).patch(PatchContext.of(PatchType.JSON_MERGE),
-                        Serialization.asJson(Map.of("count", count, "lastTimestamp", format(now))));
+            ApiWrites.Reply reply = writes.mergePatch(events + "/" + prior.name(),
+                    ApiWrites.object().put("count", count).put("lastTimestamp", format(now)));
+            if (reply.ok()) {
                 remember(key, new Written(prior.name(), count));
                 return;
-            } catch (KubernetesClientException e) {
-                if (e.getCode() != 404) {
-                    throw e;
-                }
-                // the event expired or was deleted: write a new one
             }
+            if (reply.code() != 404) {
+                throw reply.error("updating event " + prior.name());
+            }
+            // the event expired or was deleted: write a new one
         }
         String name = "%s.%x".formatted(meta.getName(), now.getEpochSecond() * 1_000_000_000L + now.getNano());
-        Event event = new EventBuilder()
-                .withNewMetadata().withName(name).withNamespace(meta.getNamespace()).endMetadata()
-                .withNewInvolvedObject().withApiVersion("v1").withKind("Pod").withNamespace(meta.getNamespace())
-                .withName(meta.getName()).withUid(meta.getUid()).withResourceVersion(meta.getResourceVersion()).endInvolvedObject()
-                .withType(type).withReason(reason).withMessage(message).withAction(action)
-                .withNewSource().withComponent(component).endSource()
-                .withReportingComponent(component).withReportingInstance(instance)
-                .withFirstTimestamp(format(now)).withLastTimestamp(format(now)).withCount(1)
-                .withEventTime(new MicroTime(MICRO_TIME.format(now)))
-                .build();
-        events.resource(event).create();
+        ObjectNode event = ApiWrites.object().put("apiVersion", "v1").put("kind", "Event");
+        event.putObject("metadata").put("name", name).put("namespace", meta.getNamespace());
+        event.putObject("involvedObject").put("apiVersion", "v1").put("kind", "Pod").put("namespace", meta.getNamespace())
+                .put("name", meta.getName()).put("uid", meta.getUid()).put("resourceVersion", meta.getResourceVersion());
+        event.put("type", type).put("reason", reason).put("message", message).put("action", action);
+        event.putObject("source").put("component", component);
+        event.put("reportingComponent", component).put("reportingInstance", instance)
+                .put("firstTimestamp", format(now)).put("lastTimestamp", format(now)).put("count", 1)
+                .put("eventTime", MICRO_TIME.format(now));
+        ApiWrites.Reply reply = writes.post(events, event);
+        if (!reply.ok()) {
+            throw reply.error("creating event " + name);
+        }
         remember(key, new Written(name, 1));
     }
 
