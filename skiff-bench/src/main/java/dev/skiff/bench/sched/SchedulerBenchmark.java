@@ -2,6 +2,7 @@ package dev.skiff.bench.sched;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -15,13 +16,25 @@ import java.util.stream.Stream;
  *
  * <p>Usage: {@code bin/bench sched [--quick] [--backlog] [SHAPE ...]}; {@code --quick} divides every
  * count by ten; {@code --measured N} keeps the cluster's size but creates N measured pods (for
- * profiling runs); shapes are picked by name (default: all). By default the measured pods are created
+ * profiling runs); {@code --pending N} instead runs the no-node case ({@link PendingIdleRun}); shapes are picked by name (default: all). By default the measured pods are created
  * while the scheduler runs, as upstream does, so the API server's create rate bounds the result;
  * {@code --backlog} creates them with the scheduler stopped and times how fast it drains them, from
  * its first binding to its last (latency is then from the scheduler's start).
  */
 public final class SchedulerBenchmark {
   public static void main(String[] args) throws Exception {
+    int pending = List.of(args).indexOf("--pending");
+    if (pending >= 0) {
+      Path dir = Files.createTempDirectory("skiff-bench-pending");
+      try {
+        String line = new PendingIdleRun(Integer.parseInt(args[pending + 1]), Duration.ofSeconds(20),
+            Duration.ofSeconds(60), SchedulerBenchmark::progress).run(dir);
+        System.out.println(line);
+      } finally {
+        deleteTree(dir);
+      }
+      return;
+    }
     boolean quick = List.of(args).contains("--quick");
     boolean backlog = List.of(args).contains("--backlog");
     int measured = List.of(args).indexOf("--measured");
