@@ -13,6 +13,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * {@link SchedulingEvents} written to the API: a {@code Scheduled} or {@code FailedScheduling} event
@@ -39,6 +41,8 @@ final class ApiSchedulingEvents implements SchedulingEvents, AutoCloseable {
     private final InstantSource clock;
     private final WriteQueue events = new WriteQueue("scheduler-events", WORKERS, EVENT_CAPACITY);
     private final WriteQueue statuses = new WriteQueue("scheduler-status", WORKERS, STATUS_CAPACITY);
+    /** The status writes queued and not yet done, by pod key and content. */
+    private final Set<String> statusQueued = ConcurrentHashMap.newKeySet();
 
     ApiSchedulingEvents(KubernetesClient client, EventRecorder recorder, AsyncBinder binder, InstantSource clock) {
         this.client = Objects.requireNonNull(client, "client");
@@ -51,17 +55,34 @@ final class ApiSchedulingEvents implements SchedulingEvents, AutoCloseable {
     public void scheduled(PodInfo pod, String nodeName) {
         Pod p = pod.pod();
         // only once the binding is written, as upstream; a failed one reports FailedScheduling instead
-        binder.outcome(pod.key()).thenRun(() -> events.offer(() -> recorder.record(p, "Normal", "Scheduled", "Binding",
-                "Successfully assigned %s/%s to %s".formatted(p.getMetadata().getNamespace(), p.getMetadata().getName(), nodeName))));
+        binder.outcome(pod.key()).thenRun(() -> event(p, "Normal", "Scheduled", "Binding",
+                "Successfully assigned %s/%s to %s".formatted(p.getMetadata().getNamespace(), p.getMetadata().getName(), nodeName)));
     }
 
     @Override
     public void failedScheduling(PodInfo pod, String reason, String message, String nominatedNodeName) {
         Pod p = pod.pod();
         boolean statusSame = saysAlready(p, reason, message, nominatedNodeName);
-        events.offer(() -> recorder.record(p, "Warning", "FailedScheduling", "Scheduling", message));
-        if (!statusSame) {
-            statuses.offer(() -> updateCondition(p, reason, message, nominatedNodeName));
+        event(p, "Warning", "FailedScheduling", "Scheduling", message);
+        // one queued write per pod and outcome: a pod retried (every 10 s with no nodes) before its first
+        // write landed, so that its cached copy does not say so yet, must not queue the same write again
+        String pending = pod.key() + "\u0000" + reason + "\u0000" + message + "\u0000" + nominatedNodeName;
+        if (!statusSame && statusQueued.add(pending) && !statuses.offer(() -> {
+            try {
+                updateCondition(p, reason, message, nominatedNodeName);
+            } finally {
+                statusQueued.remove(pending);
+            }
+        })) {
+            statusQueued.remove(pending);
+        }
+    }
+
+    /** Queues the event's write, if the recorder says it needs one (repeats are counted in memory). */
+    private void event(Pod p, String type, String reason, String action, String message) {
+        Runnable write = recorder.prepare(p, type, reason, action, message);
+        if (write != null && !events.offer(write)) {
+            recorder.forget(p, reason, message);
         }
     }
 
