@@ -1,5 +1,6 @@
 package dev.skiff.bench;
 
+import dev.skiff.informers.InformerScope;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
@@ -30,13 +31,33 @@ public final class PodMilestones implements AutoCloseable {
   private final AtomicInteger reached = new AtomicInteger();
   private final Predicate<Pod> milestone;
   private final CountDownLatch all;
+  private final String namespace;
   private final SharedIndexInformer<Pod> informer;
+  /** What {@link #close} releases: the informer of its own, or the scope through which it reads a shared one. */
+  private final AutoCloseable owned;
 
-  /** Starts the informer and returns once its first list is in. */
+  /** Starts an informer of its own on {@code namespace} and returns once its first list is in. */
   public PodMilestones(KubernetesClient client, String namespace, int expected, Predicate<Pod> milestone) {
+    this(client.pods().inNamespace(namespace).runnableInformer(0), null, namespace, expected, milestone);
+  }
+
+  /**
+   * Reads the pods of {@code namespace} from the process's shared pod informer (the one the
+   * scheduler uses, as upstream's scheduler_perf times pods from the scheduler's informer factory),
+   * so that the benchmark does not decode every pod a second time; returns once that informer has
+   * listed. Closing removes this handler only.
+   */
+  public PodMilestones(InformerScope scope, String namespace, int expected, Predicate<Pod> milestone) {
+    this(scope.informer(Pod.class), scope, namespace, expected, milestone);
+  }
+
+  private PodMilestones(SharedIndexInformer<Pod> informer, AutoCloseable scope, String namespace, int expected,
+      Predicate<Pod> milestone) {
     this.milestone = milestone;
+    this.namespace = namespace;
+    this.informer = informer;
+    this.owned = scope == null ? informer : scope;
     all = new CountDownLatch(expected);
-    informer = client.pods().inNamespace(namespace).runnableInformer(0);
     informer.addEventHandler(new ResourceEventHandler<>() {
       @Override
       public void onAdd(Pod pod) {
@@ -56,7 +77,7 @@ public final class PodMilestones implements AutoCloseable {
   }
 
   private void note(Pod pod) {
-    if (milestone.test(pod) && reachedAt.putIfAbsent(pod.getMetadata().getName(), System.nanoTime()) == null) {
+    if (namespace.equals(pod.getMetadata().getNamespace()) && milestone.test(pod) && reachedAt.putIfAbsent(pod.getMetadata().getName(), System.nanoTime()) == null) {
       reached.incrementAndGet();
       all.countDown();
     }
@@ -87,6 +108,10 @@ public final class PodMilestones implements AutoCloseable {
 
   @Override
   public void close() {
-    informer.close();
+    try {
+      owned.close();
+    } catch (Exception e) {
+      throw new IllegalStateException("closing the pod informer", e);
+    }
   }
 }

@@ -2,6 +2,8 @@ package dev.skiff.bench.sched;
 
 import dev.skiff.apiserver.ApiServer;
 import dev.skiff.apiserver.ApiServerConfig;
+import dev.skiff.informers.InformerScope;
+import dev.skiff.informers.SharedInformerFactory;
 import dev.skiff.scheduler.wiring.SchedulerConfig;
 import dev.skiff.scheduler.wiring.SchedulerService;
 import dev.skiff.storage.Store;
@@ -22,6 +24,8 @@ final class InProcessControlPlane implements AutoCloseable {
   private final ApiServer server;
   private final Config clientConfig;
   private final KubernetesClient schedulerClient;
+  /** The process's informers: the scheduler's, and the benchmark's clock reads the same pod cache. */
+  private final SharedInformerFactory informers;
   private SchedulerService scheduler;
 
   InProcessControlPlane(Path dir) throws Exception {
@@ -31,6 +35,12 @@ final class InProcessControlPlane implements AutoCloseable {
     clientConfig = Config.fromKubeconfig(Files.readString(server.kubeconfig()));
     clientConfig.setRequestTimeout(60_000);
     schedulerClient = newClient();
+    informers = new SharedInformerFactory(schedulerClient);
+  }
+
+  /** A view of the process's shared informers (the scheduler's); close it when done. */
+  InformerScope informers() {
+    return informers.scope();
   }
 
   /** A fabric8 client with its own connection. */
@@ -41,7 +51,7 @@ final class InProcessControlPlane implements AutoCloseable {
   /** Starts the default scheduler (no leader election) and waits until it schedules. */
   void startScheduler() throws InterruptedException {
     scheduler = new SchedulerService(schedulerClient,
-        SchedulerConfig.defaults("bench-scheduler").withoutLeaderElection());
+        SchedulerConfig.defaults("bench-scheduler").withoutLeaderElection(), informers);
     long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
     while (!scheduler.isScheduling()) {
       if (System.nanoTime() > deadline) {
@@ -64,6 +74,7 @@ final class InProcessControlPlane implements AutoCloseable {
     if (scheduler != null) {
       scheduler.close();
     }
+    informers.close();
     schedulerClient.close();
     server.close();
     store.close();

@@ -22,6 +22,12 @@ record SchedulingShape(String name, int nodes, List<String> zones, int initCount
         Math.max(10, measuredCount / divisor), measuredPods, needsPriorityClasses, upstreamThreshold);
   }
 
+  /** The same shape with {@code count} measured pods (a shorter run that keeps the cluster's size). */
+  SchedulingShape withMeasured(int count) {
+    return new SchedulingShape(name, nodes, zones, initCount, initPods, count, measuredPods, needsPriorityClasses,
+        upstreamThreshold);
+  }
+
   /** The shapes issue 4 names, at the sizes it names. */
   static List<SchedulingShape> all() {
     return List.of(

@@ -6,9 +6,6 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.PodConditionBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -16,9 +13,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * {@link SchedulingEvents} written to the API: a {@code Scheduled} or {@code FailedScheduling} event
@@ -26,56 +22,68 @@ import java.util.concurrent.TimeUnit;
  * {@code status.nominatedNodeName} through {@code pods/status}, as upstream's
  * {@code handleSchedulingFailure}.
  *
- * <p>The scheduling thread only offers writes to a bounded queue; {@value #WORKERS} virtual threads
- * perform them. When the queue is full a write is dropped and logged, as upstream's event
- * broadcaster drops: the pod is retried later and its next failure writes again. Closing stops the
- * workers after the writes in hand.
+ * <p>The scheduling thread only offers writes to two {@link WriteQueue}s and goes on: events to one
+ * of upstream's size ({@value #EVENT_CAPACITY}, dropped past that as upstream's event broadcaster
+ * drops), pod status writes to a larger one ({@value #STATUS_CAPACITY}), so that a burst of
+ * {@code Scheduled} events cannot crowd out the conditions of pods that failed. A dropped status
+ * write is not lost for good: the pod is retried and its next failure writes again. Closing stops
+ * the workers after the writes in hand.
  */
 final class ApiSchedulingEvents implements SchedulingEvents, AutoCloseable {
 
-    private static final Logger log = LoggerFactory.getLogger(ApiSchedulingEvents.class);
+    static final int EVENT_CAPACITY = 1_000;
+    static final int STATUS_CAPACITY = 10_000;
     private static final int WORKERS = 4;
-    private static final int CAPACITY = 10_000;
 
     private final KubernetesClient client;
     private final EventRecorder recorder;
     private final AsyncBinder binder;
     private final InstantSource clock;
-    private final BlockingQueue<Runnable> writes = new ArrayBlockingQueue<>(CAPACITY);
-    private final List<Thread> workers = new ArrayList<>(WORKERS);
-    private volatile boolean running = true;
-    private static final long DROP_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
-    private final java.util.concurrent.atomic.AtomicLong dropped = new java.util.concurrent.atomic.AtomicLong();
-    private final java.util.concurrent.atomic.AtomicLong lastDropLog = new java.util.concurrent.atomic.AtomicLong();
+    private final WriteQueue events = new WriteQueue("scheduler-events", WORKERS, EVENT_CAPACITY);
+    private final WriteQueue statuses = new WriteQueue("scheduler-status", WORKERS, STATUS_CAPACITY);
+    /** The status writes queued and not yet done, by pod key and content. */
+    private final Set<String> statusQueued = ConcurrentHashMap.newKeySet();
 
     ApiSchedulingEvents(KubernetesClient client, EventRecorder recorder, AsyncBinder binder, InstantSource clock) {
         this.client = Objects.requireNonNull(client, "client");
         this.binder = Objects.requireNonNull(binder, "binder");
         this.recorder = Objects.requireNonNull(recorder, "recorder");
         this.clock = Objects.requireNonNull(clock, "clock");
-        for (int i = 0; i < WORKERS; i++) {
-            workers.add(Thread.ofVirtual().name("scheduler-events-" + i).start(this::work));
-        }
     }
 
     @Override
     public void scheduled(PodInfo pod, String nodeName) {
         Pod p = pod.pod();
         // only once the binding is written, as upstream; a failed one reports FailedScheduling instead
-        binder.outcome(pod.key()).thenRun(() -> offer(() -> recorder.record(p, "Normal", "Scheduled", "Binding",
-                "Successfully assigned %s/%s to %s".formatted(p.getMetadata().getNamespace(), p.getMetadata().getName(), nodeName))));
+        binder.outcome(pod.key()).thenRun(() -> event(p, "Normal", "Scheduled", "Binding",
+                "Successfully assigned %s/%s to %s".formatted(p.getMetadata().getNamespace(), p.getMetadata().getName(), nodeName)));
     }
 
     @Override
     public void failedScheduling(PodInfo pod, String reason, String message, String nominatedNodeName) {
         Pod p = pod.pod();
         boolean statusSame = saysAlready(p, reason, message, nominatedNodeName);
-        offer(() -> {
-            recorder.record(p, "Warning", "FailedScheduling", "Scheduling", message);
-            if (!statusSame) {
+        event(p, "Warning", "FailedScheduling", "Scheduling", message);
+        // one queued write per pod and outcome: a pod retried (every 10 s with no nodes) before its first
+        // write landed, so that its cached copy does not say so yet, must not queue the same write again
+        String pending = pod.key() + "\u0000" + reason + "\u0000" + message + "\u0000" + nominatedNodeName;
+        if (!statusSame && statusQueued.add(pending) && !statuses.offer(() -> {
+            try {
                 updateCondition(p, reason, message, nominatedNodeName);
+            } finally {
+                statusQueued.remove(pending);
             }
-        });
+        })) {
+            statusQueued.remove(pending);
+        }
+    }
+
+    /** Queues the event's write, if the recorder says it needs one (repeats are counted in memory). */
+    private void event(Pod p, String type, String reason, String action, String message) {
+        Runnable write = recorder.prepare(p, type, reason, action, message);
+        if (write != null && !events.offer(write)) {
+            recorder.forget(p, reason, message);
+        }
     }
 
     /**
@@ -117,42 +125,15 @@ final class ApiSchedulingEvents implements SchedulingEvents, AutoCloseable {
         PodConditions.patchStatus(pods, status);
     }
 
-    private void offer(Runnable write) {
-        if (!writes.offer(write)) {
-            // one line per 10 s, not per drop: a backlog of thousands of unschedulable pods would flood the log
-            long total = dropped.incrementAndGet();
-            long now = System.nanoTime();
-            long last = lastDropLog.get();
-            if ((last == 0 || now - last > DROP_LOG_INTERVAL_NANOS) && lastDropLog.compareAndSet(last, now)) {
-                log.warn("scheduler event queue full ({} writes); {} writes dropped so far", CAPACITY, total);
-            }
-        }
-    }
-
-    private void work() {
-        while (running || !writes.isEmpty()) {
-            try {
-                Runnable w = writes.poll(200, TimeUnit.MILLISECONDS);
-                if (w != null) {
-                    w.run();
-                }
-            } catch (InterruptedException e) {
-                return;
-            } catch (KubernetesClientException e) {
-                log.debug("scheduler status write failed: {}", e.getMessage());
-            } catch (RuntimeException e) {
-                log.warn("scheduler status write failed", e);
-            }
-        }
+    /** Events dropped so far because their queue was full (upstream drops them the same way). */
+    long droppedEvents() {
+        return events.dropped();
     }
 
     @Override
     public void close() throws InterruptedException {
-        running = false;
-        for (Thread t : workers) {
-            if (!t.join(java.time.Duration.ofSeconds(5))) {
-                t.interrupt();
-            }
+        try (statuses) {
+            events.close();
         }
     }
 }

@@ -14,7 +14,7 @@ import java.util.Map;
 final class EventSpamFilter {
     static final int BURST = 25;
     static final Duration REFILL = Duration.ofMinutes(5);
-    private static final int REMEMBERED = 4096;
+    private static final int REMEMBERED = EventRecorder.REMEMBERED;
 
     private record Bucket(double tokens, Instant last) {
     }
