@@ -3,6 +3,7 @@ package dev.skiff.bench.sched;
 import dev.skiff.apiserver.ApiServer;
 import dev.skiff.apiserver.ApiServerConfig;
 import dev.skiff.informers.InformerScope;
+import dev.skiff.informers.InformerSerialization;
 import dev.skiff.informers.SharedInformerFactory;
 import dev.skiff.scheduler.wiring.SchedulerConfig;
 import dev.skiff.scheduler.wiring.SchedulerService;
@@ -45,7 +46,8 @@ final class InProcessControlPlane implements AutoCloseable {
 
   /** A fabric8 client with its own connection. */
   KubernetesClient newClient() {
-    return new KubernetesClientBuilder().withConfig(clientConfig).build();
+    return new KubernetesClientBuilder().withConfig(clientConfig)
+        .withKubernetesSerialization(InformerSerialization.create()).build();
   }
 
   /** Starts the default scheduler (no leader election) and waits until it schedules. */
