@@ -102,6 +102,10 @@ public record ResourceDefinition(
    * stores custom resources).
    */
   public String storagePrefix() {
+    if (group.equals("events.k8s.io") && plural.equals("events")) {
+      // cohabiting resources, as upstream: events.k8s.io events are the core events, converted
+      return "/registry/events/";
+    }
     return group.isEmpty() ? "/registry/" + plural + "/" : "/registry/" + group + "/" + plural + "/";
   }
 

@@ -46,6 +46,7 @@ final class MoreBuiltInResources {
     all.add(new PriorityClassStrategy());
     all.add(new StorageClassStrategy());
     all.add(new RuntimeClassStrategy());
+    all.add(new dev.skiff.apiserver.registry.events.EventsV1Strategy());
     return all;
   }
 }
