@@ -36,6 +36,8 @@ import tools.jackson.databind.node.ObjectNode;
  * compare-and-swap on the object's mod revision.
  */
 public final class GenericStore {
+  /** Upstream's attempts at a free generated name before AlreadyExists (RetryGenerateName). */
+  private static final int GENERATE_NAME_ATTEMPTS = 8;
   private static final String NAME_CHARS = "bcdfghjklmnpqrstvwxz2456789";
   private static final int MAX_CAS_RETRIES = 32;
   /**
@@ -153,12 +155,9 @@ public final class GenericStore {
     setNamespace(namespace, meta);
     String name = ObjectMeta.name(obj);
     String generateName = Json.text(meta, "generateName").orElse("");
-    if (name.isEmpty() && !generateName.isEmpty()) {
-      StringBuilder n = new StringBuilder(generateName.length() > 58 ? generateName.substring(0, 58) : generateName);
-      for (int i = 0; i < 5; i++) {
-        n.append(NAME_CHARS.charAt(RANDOM.nextInt(NAME_CHARS.length())));
-      }
-      name = n.toString();
+    boolean generated = name.isEmpty() && !generateName.isEmpty();
+    if (generated) {
+      name = generatedName(generateName);
       meta.put("name", name);
     }
     meta.put("uid", newUid());
@@ -184,12 +183,32 @@ public final class GenericStore {
       }
       return new Created(obj, null);
     }
-    return switch (store.create(codec.key(namespace, name), codec.encode(obj))) {
-      case WriteResult.Written w -> new Created(codec.withRevision(obj, w.kv()), w.kv());
-      case WriteResult.AlreadyExists a -> throw StatusError.alreadyExists(def.group(), def.plural(), name);
-      case WriteResult.NotFound n -> throw StatusError.internal("create reported not found");
-      case WriteResult.RevisionMismatch m -> throw StatusError.internal("create reported a revision mismatch");
-    };
+    // a generated name that is taken is generated again, as upstream's RetryGenerateName (on in 1.32)
+    for (int attempt = 1; ; attempt++) {
+      switch (store.create(codec.key(namespace, name), codec.encode(obj))) {
+        case WriteResult.Written w -> {
+          return new Created(codec.withRevision(obj, w.kv()), w.kv());
+        }
+        case WriteResult.AlreadyExists a -> {
+          if (!generated || attempt >= GENERATE_NAME_ATTEMPTS) {
+            throw StatusError.alreadyExists(def.group(), def.plural(), name);
+          }
+          name = generatedName(generateName);
+          meta.put("name", name);
+        }
+        case WriteResult.NotFound n -> throw StatusError.internal("create reported not found");
+        case WriteResult.RevisionMismatch m -> throw StatusError.internal("create reported a revision mismatch");
+      }
+    }
+  }
+
+  /** {@code prefix} (cut to 58 characters) and five random characters, as upstream's name generator. */
+  private static String generatedName(String prefix) {
+    StringBuilder n = new StringBuilder(prefix.length() > 58 ? prefix.substring(0, 58) : prefix);
+    for (int i = 0; i < 5; i++) {
+      n.append(NAME_CHARS.charAt(RANDOM.nextInt(NAME_CHARS.length())));
+    }
+    return n.toString();
   }
 
   /** @throws StatusError 404 when absent */
