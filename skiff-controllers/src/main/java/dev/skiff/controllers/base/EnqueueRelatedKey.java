@@ -19,27 +19,44 @@ public final class EnqueueRelatedKey<T extends HasMetadata> implements ResourceE
   private final Function<T, Optional<ObjectKey>> related;
   private final Consumer<ObjectKey> enqueue;
   private final boolean onUpdates;
+  private final boolean onAdds;
 
-  private EnqueueRelatedKey(Function<T, Optional<ObjectKey>> related, Consumer<ObjectKey> enqueue, boolean onUpdates) {
+  private EnqueueRelatedKey(Function<T, Optional<ObjectKey>> related, Consumer<ObjectKey> enqueue, boolean onUpdates,
+      boolean onAdds) {
     this.related = Objects.requireNonNull(related, "related");
     this.enqueue = Objects.requireNonNull(enqueue, "enqueue");
     this.onUpdates = onUpdates;
+    this.onAdds = onAdds;
+  }
+
+  /**
+   * Queues {@code related(obj)} after every add, update and delete: for a controller that may create
+   * a duplicate while its cache lags behind its own creates (two syncs of one Service each creating a
+   * slice), so that the sync after the second create removes it.
+   */
+  public static <T extends HasMetadata> EnqueueRelatedKey<T> onAnyEvent(Function<T, Optional<ObjectKey>> related,
+      Consumer<ObjectKey> enqueue) {
+    return new EnqueueRelatedKey<>(related, enqueue, true, true);
   }
 
   /** Queues {@code related(obj)} after every update and delete. */
   public static <T extends HasMetadata> EnqueueRelatedKey<T> onChangeOrDelete(Function<T, Optional<ObjectKey>> related,
       Consumer<ObjectKey> enqueue) {
-    return new EnqueueRelatedKey<>(related, enqueue, true);
+    return new EnqueueRelatedKey<>(related, enqueue, true, false);
   }
 
   /** Queues {@code related(obj)} after every delete only. */
   public static <T extends HasMetadata> EnqueueRelatedKey<T> onDelete(Function<T, Optional<ObjectKey>> related,
       Consumer<ObjectKey> enqueue) {
-    return new EnqueueRelatedKey<>(related, enqueue, false);
+    return new EnqueueRelatedKey<>(related, enqueue, false, false);
   }
 
   @Override
-  public void onAdd(T obj) {}
+  public void onAdd(T obj) {
+    if (onAdds) {
+      related.apply(obj).ifPresent(enqueue);
+    }
+  }
 
   @Override
   public void onUpdate(T old, T obj) {

@@ -58,7 +58,7 @@ public final class EndpointSliceController implements Controller, Reconciler {
     slices.addIndexers(Map.of(SLICES_BY_SERVICE, s -> serviceKey(s).map(k -> List.of(k.cacheKey())).orElse(List.of())));
     services.addEventHandler(EnqueueOwnKey.into(loop::enqueue));
     pods.addEventHandler(index.enqueueServices(loop::enqueue));
-    slices.addEventHandler(EnqueueRelatedKey.onChangeOrDelete(EndpointSliceController::serviceKey, loop::enqueue));
+    slices.addEventHandler(EnqueueRelatedKey.onAnyEvent(EndpointSliceController::serviceKey, loop::enqueue));
   }
 
   /** The Service a slice of this controller belongs to. */

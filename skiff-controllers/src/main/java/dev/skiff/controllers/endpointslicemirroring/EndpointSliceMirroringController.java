@@ -101,7 +101,7 @@ public final class EndpointSliceMirroringController implements Controller, Recon
         loop.enqueue(ObjectKey.of(s));
       }
     });
-    slices.addEventHandler(EnqueueRelatedKey.onChangeOrDelete(EndpointSliceMirroringController::endpointsKey,
+    slices.addEventHandler(EnqueueRelatedKey.onAnyEvent(EndpointSliceMirroringController::endpointsKey,
         loop::enqueue));
   }
 

@@ -248,4 +248,24 @@ class EndpointControllersTest {
     assertThat(kubernetesSlices.list().getItems()).singleElement()
         .satisfies(s -> assertThat(s.getMetadata().getResourceVersion()).isEqualTo(sliceRv));
   }
+
+  @Test
+  void aDuplicateSliceOfTheControllerIsRemoved() {
+    cluster.client.services().inNamespace(NS).resource(new ServiceBuilder().withNewMetadata().withName("dup").endMetadata()
+        .withNewSpec().withSelector(Map.of("app", "dup")).addNewPort().withName("http").withPort(80)
+        .withTargetPort(new IntOrString(8080)).endPort().endSpec().build()).create();
+    pod("dup-1", "dup", 8080, null, null);
+    status("dup-1", "10.42.0.31", true);
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(slices("dup")).singleElement()
+        .satisfies(s -> assertThat(s.getEndpoints()).hasSize(1)));
+    // what a sync on a lagging cache leaves behind: a second slice of the same shape
+    EndpointSlice original = slices("dup").getFirst();
+    cluster.client.discovery().v1().endpointSlices().inNamespace(NS).resource(
+        new io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder(original).editMetadata().withName(null)
+            .withGenerateName("dup-").withResourceVersion(null).withUid(null).withCreationTimestamp(null)
+            .withManagedFields(List.of()).endMetadata().build()).create();
+    // its add alone (no other event for the Service) brings the controller back to one slice
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(slices("dup")).singleElement()
+        .satisfies(s -> assertThat(s.getEndpoints()).hasSize(1)));
+  }
 }
