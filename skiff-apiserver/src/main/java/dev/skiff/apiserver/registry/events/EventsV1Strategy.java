@@ -9,11 +9,11 @@ import dev.skiff.apiserver.registry.TableColumn;
 import dev.skiff.apiserver.registry.core.EventStrategy;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Collectors;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -34,6 +34,8 @@ public final class EventsV1Strategy implements ResourceStrategy, ConvertedVersio
       "reportingController", "reportingComponent", "deprecatedSource", "source");
 
   private final EventStrategy core = new EventStrategy();
+  /** core's selectable fields plus their v1 spellings; computed once, as selectors ask for it per request. */
+  private final Set<String> selectableFields = Set.copyOf(withV1Names(core.selectableFields()));
 
   @Override
   public ResourceDefinition definition() {
@@ -68,8 +70,12 @@ public final class EventsV1Strategy implements ResourceStrategy, ConvertedVersio
 
   @Override
   public Set<String> selectableFields() {
-    Set<String> fields = core.selectableFields().stream().collect(Collectors.toSet());
-    for (String f : core.selectableFields()) {
+    return selectableFields;
+  }
+
+  private static Set<String> withV1Names(Set<String> coreFields) {
+    Set<String> fields = new HashSet<>(coreFields);
+    for (String f : coreFields) {
       FIELD_PREFIXES.forEach((v1, c) -> {
         if (f.startsWith(c)) {
           fields.add(v1 + f.substring(c.length()));
