@@ -459,6 +459,51 @@ class KubectlTest {
     assertThat(strict.stderr()).contains("strict decoding error: unknown field \"dta\", unknown field \"metadata.labelz\"");
     Kubectl.Result warn = kubectl.run("create", "--validate=warn", "-f", file.toString()).assertOk();
     assertThat(warn.stderr()).contains("Warning: unknown field \"dta\"");
+    // dropped, as upstream's typed decode drops it: what is stored is what the type knows
+    assertThat(kubectl.run("get", "cm", "typo", "-o", "json").assertOk().stdout()).doesNotContain("dta", "labelz");
+  }
+
+  @Test
+  void nestedUnknownFieldsOfAManifestAreRefusedByApplyAndNeverStored() throws Exception {
+    kubectl.run("create", "namespace", "typos").assertOk();
+    Path file = dir.resolve("nested-typo.yaml");
+    Files.writeString(file, """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: typo, namespace: typos}
+        spec:
+          selector: {matchLabels: {app: typo}}
+          template:
+            metadata: {labels: {app: typo}}
+            spec:
+              containers:
+              - name: c
+                image: nginx
+                imagePullPolicyy: Always
+        """);
+    Kubectl.Result apply = kubectl.run("apply", "-f", file.toString());
+    assertThat(apply.exitCode()).isNotZero();
+    assertThat(apply.stderr()).contains("Deployment in version \"v1\" cannot be handled as a Deployment: strict decoding"
+        + " error: unknown field \"spec.template.spec.containers[0].imagePullPolicyy\"");
+    assertThat(kubectl.run("-n", "typos", "get", "deployments", "-o", "name").assertOk().stdout()).isBlank();
+
+    Kubectl.Result serverSide = kubectl.run("apply", "--server-side", "-f", file.toString());
+    assertThat(serverSide.exitCode()).isNotZero();
+    assertThat(serverSide.stderr()).contains("unknown field \"spec.template.spec.containers[0].imagePullPolicyy\"");
+
+    kubectl.run("apply", "--validate=false", "-f", file.toString()).assertOk();
+    // (kubectl's last-applied annotation keeps the manifest as written, as with upstream)
+    assertThat(kubectl.run("-n", "typos", "get", "deployment", "typo", "-o",
+        "jsonpath={.spec.template.spec.containers[0]}").assertOk().stdout())
+        .contains("\"image\":\"nginx\"").doesNotContain("imagePullPolicyy");
+
+    // a patch that adds an unknown field: warned about (the server's default) and dropped
+    Kubectl.Result patch = kubectl.run("-n", "typos", "patch", "deployment", "typo", "--type=merge",
+        "-p", "{\"spec\":{\"replicass\":3,\"replicas\":2}}");
+    patch.assertOk();
+    assertThat(patch.stderr()).contains("Warning: unknown field \"spec.replicass\"");
+    assertThat(kubectl.run("-n", "typos", "get", "deployment", "typo", "-o", "json").assertOk().stdout())
+        .contains("\"replicas\": 2").doesNotContain("replicass");
   }
 
   @Test

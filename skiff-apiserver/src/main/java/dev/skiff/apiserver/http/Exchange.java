@@ -85,7 +85,11 @@ public final class Exchange {
 
   /** Adds a {@code Warning} header (code 299), which kubectl prints as "Warning: MESSAGE". */
   public void addWarning(String message) {
-    response.getHeaders().add("Warning", "299 - \"" + message.replace("\\", "\\\\").replace("\"", "\\\"") + "\"");
+    String header = "299 - \"" + message.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    // once per message, as upstream's warning recorder (a retried update may find the same problem again)
+    if (!response.getHeaders().getValuesList("Warning").contains(header)) {
+      response.getHeaders().add("Warning", header);
+    }
   }
 
   /** Sets a response header (before {@link #reply} or {@link #stream}), replacing any earlier value. */

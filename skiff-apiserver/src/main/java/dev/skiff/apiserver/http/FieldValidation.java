@@ -2,90 +2,64 @@ package dev.skiff.apiserver.http;
 
 import dev.skiff.apiserver.api.StatusError;
 import dev.skiff.apiserver.discovery.ResourceDefinition;
-import dev.skiff.apiserver.protobuf.ProtoField;
-import dev.skiff.apiserver.protobuf.ProtoMessage;
 import dev.skiff.apiserver.protobuf.ProtoSchema;
+import dev.skiff.apiserver.protobuf.UnknownFields;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import tools.jackson.databind.JsonNode;
+import java.util.stream.Collectors;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Upstream's {@code fieldValidation} query parameter for unknown fields in create and update bodies:
- * {@code Strict} refuses them with a 400, {@code Warn} (the server's default) answers with a
- * {@code Warning} header, {@code Ignore} says nothing. Skiff knows the fields of the object's top
- * level and of its metadata (from the protobuf schema); deeper fields are not checked yet.
+ * Upstream's {@code fieldValidation} query parameter for unknown fields in create, update, patch and
+ * apply bodies. Unknown fields of built-in kinds, at any depth, are always removed (upstream's typed
+ * decode drops them; custom resources are pruned by their structural schema); the directive says what
+ * the client hears: {@code Strict} refuses the request with a 400 and nothing is written, {@code Warn}
+ * (the server's default) answers with one {@code Warning} header per field, {@code Ignore} says nothing.
  */
 final class FieldValidation {
   private final ProtoSchema schema;
-  /**
-   * Field names by message name, and a root message's with {@code apiVersion} and {@code kind}: built once per
-   * message (two hash sets built per create were 2% of the API threads' samples under a create benchmark).
-   */
-  private final Map<String, Set<String>> fieldNames = new ConcurrentHashMap<>();
-  private final Map<String, Set<String>> rootNames = new ConcurrentHashMap<>();
+  private final UnknownFields unknownFields;
 
   FieldValidation(ProtoSchema schema) {
     this.schema = schema;
+    this.unknownFields = new UnknownFields(schema);
   }
 
-  /** Applies the request's directive to {@code body}, whose strategy found {@code strategyUnknown} unknown fields. */
-  void check(Exchange ex, JsonNode body, ResourceDefinition def, List<String> strategyUnknown) {
-    String directive = ex.query("fieldValidation");
-    if (directive.equals("Ignore")) {
+  /**
+   * Removes {@code body}'s unknown fields and applies the request's directive to them and to
+   * {@code strategyUnknown}, the unknown fields its strategy found (and pruned) itself.
+   */
+  void check(Exchange ex, ObjectNode body, ResourceDefinition def, List<String> strategyUnknown) {
+    String directive = directive(ex);
+    List<String> unknown = prune(body, def);
+    if (!strategyUnknown.isEmpty()) {
+      unknown = new ArrayList<>(unknown);
+      unknown.addAll(strategyUnknown);
+    }
+    if (unknown.isEmpty() || directive.equals("Ignore")) {
       return;
     }
-    if (!directive.isEmpty() && !directive.equals("Strict") && !directive.equals("Warn")) {
-      throw StatusError.badRequest("fieldValidation: Unsupported value: \"" + directive
-          + "\": supported values: \"Ignore\", \"Strict\", \"Warn\"");
-    }
-    List<String> unknown = new ArrayList<>(unknownFields(body, def));
-    unknown.addAll(strategyUnknown);
-    if (unknown.isEmpty()) {
-      return;
-    }
-    List<String> messages = unknown.stream().map(f -> "unknown field \"" + f + "\"").toList();
     if (directive.equals("Strict")) {
-      throw StatusError.badRequest("strict decoding error: " + String.join(", ", messages));
+      String fields = unknown.stream().map(f -> "unknown field \"" + f + "\"").collect(Collectors.joining(", "));
+      throw StatusError.badRequest("%s in version \"%s\" cannot be handled as a %s: strict decoding error: %s"
+          .formatted(def.kind(), def.version(), def.kind(), fields));
     }
-    messages.forEach(ex::addWarning);
+    unknown.forEach(f -> ex.addWarning("unknown field \"" + f + "\""));
   }
 
-  List<String> unknownFields(JsonNode body, ResourceDefinition def) {
-    Optional<ProtoMessage> type = schema.root(def.apiVersion(), def.kind());
-    if (type.isEmpty() || !(body instanceof ObjectNode)) {
-      return List.of();
-    }
-    List<String> out = new ArrayList<>();
-    Set<String> top = rootNames.computeIfAbsent(type.get().name(), n -> {
-      Set<String> names = new HashSet<>(names(type.get()));
-      names.addAll(List.of("apiVersion", "kind"));
-      return Set.copyOf(names);
-    });
-    Set<String> meta = fieldNames.computeIfAbsent("ObjectMeta", n -> names(schema.message(n)));
-    for (Map.Entry<String, JsonNode> e : body.properties()) {
-      if (!top.contains(e.getKey())) {
-        out.add(e.getKey());
-      }
-    }
-    for (Map.Entry<String, JsonNode> e : body.path("metadata").properties()) {
-      if (!meta.contains(e.getKey())) {
-        out.add("metadata." + e.getKey());
-      }
-    }
-    return out;
+  /** The request's directive, checked: {@code Strict}, {@code Warn} (also when absent) or {@code Ignore}. */
+  private static String directive(Exchange ex) {
+    String directive = ex.query("fieldValidation");
+    return switch (directive) {
+      case "Strict", "Warn", "Ignore" -> directive;
+      case "" -> "Warn";
+      default -> throw StatusError.badRequest("fieldValidation: Unsupported value: \"" + directive
+          + "\": supported values: \"Ignore\", \"Strict\", \"Warn\"");
+    };
   }
 
-  private static Set<String> names(ProtoMessage m) {
-    Set<String> out = new HashSet<>();
-    for (ProtoField f : m.fields().values()) {
-      out.add(f.name());
-    }
-    return Set.copyOf(out);
+  /** Removes the fields of a built-in kind's object that its type does not declare; their paths. */
+  List<String> prune(ObjectNode body, ResourceDefinition def) {
+    return schema.root(def.apiVersion(), def.kind()).map(type -> unknownFields.prune(type, body)).orElse(List.of());
   }
 }

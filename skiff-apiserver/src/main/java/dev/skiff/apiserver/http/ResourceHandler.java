@@ -111,7 +111,8 @@ final class ResourceHandler implements AutoCloseable {
       }
       case "patch" -> {
         if (MediaType.parse(ex.header("Content-Type")).essence().equals("application/apply-patch+yaml")) {
-          ServerSideApply.apply(ex, format, store, ns, info.name(), dryRun, this::one);
+          ServerSideApply.apply(ex, format, store, ns, info.name(), dryRun, this::one,
+              config -> fieldValidation.check(ex, config, def, store.strategy().unknownFields(config)));
           return;
         }
         Patches.Type type = RequestBodies.patchType(ex.header("Content-Type"));
@@ -122,6 +123,8 @@ final class ResourceHandler implements AutoCloseable {
           if (!(out instanceof ObjectNode o)) {
             throw StatusError.badRequest("the patch did not produce an object");
           }
+          // the patched object is decoded as an update body is: what the patch added unknown is refused or dropped
+          fieldValidation.check(ex, o, def, store.strategy().unknownFields(o));
           ObjectMeta.of(o).remove("resourceVersion");
           return o;
         });

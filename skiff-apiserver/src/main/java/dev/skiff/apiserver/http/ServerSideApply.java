@@ -8,6 +8,7 @@ import dev.skiff.apiserver.apply.WriteOrigin;
 import dev.skiff.apiserver.registry.GenericStore;
 import java.io.IOException;
 import java.util.List;
+import java.util.function.Consumer;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -28,9 +29,11 @@ final class ServerSideApply {
 
   /** Applies the request's configuration to object {@code name}, creating it when it is missing. */
   static void apply(Exchange ex, OutputFormat format, GenericStore store, String ns, String name, boolean dryRun,
-      Responder respond) throws IOException {
+      Responder respond, Consumer<ObjectNode> fieldValidation) throws IOException {
     WriteOrigin origin = origin(ex, "");
     ObjectNode config = configuration(ex, name);
+    // an applied configuration's unknown fields are refused (Strict) or dropped before anyone owns them
+    fieldValidation.accept(config);
     FieldOwnership ownership = store.fieldOwnership();
     boolean forced = ex.query("force").equals("true");
     ScopedValue.where(WriteOrigin.CURRENT, origin).call(() -> {

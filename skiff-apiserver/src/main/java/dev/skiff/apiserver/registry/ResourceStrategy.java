@@ -57,9 +57,10 @@ public interface ResourceStrategy {
   }
 
   /**
-   * Fields of a create or update body that the resource does not know beyond its top level and
-   * metadata (which the server checks from the built-in schema), as dotted paths, for the
-   * {@code fieldValidation} parameter; custom resources report what their schema would prune.
+   * Fields of a write's body that a resource without a built-in schema does not know, as upstream's
+   * strict decoding names them, for the {@code fieldValidation} parameter: custom resources report
+   * what their structural schema prunes. Built-in kinds are checked (and pruned) from the built-in
+   * schema by the server itself.
    */
   default List<String> unknownFields(JsonNode body) {
     return List.of();
