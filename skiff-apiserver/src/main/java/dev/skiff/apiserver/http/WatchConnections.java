@@ -1,5 +1,6 @@
 package dev.skiff.apiserver.http;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,11 +16,17 @@ import java.util.concurrent.Executors;
  * thread.
  */
 final class WatchConnections implements AutoCloseable {
-  private record Entry(ConnectionWrites writes, int watches) {}
+  /**
+   * A drain stops waiting for more of an event's writes after this long without one: the watch
+   * threads an event wakes each take tens of microseconds, so a gap this long ends the burst.
+   */
+  static final Duration QUIET = Duration.ofMillis(1);
+  /** The longest a drain waits for more writes (the delay it may add to a delivery). */
+  static final Duration MAX_LINGER = Duration.ofMillis(5);
 
   private final ExecutorService drains =
       Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("watch-writes-", 0).factory());
-  private final Map<Object, Entry> byConnection = new ConcurrentHashMap<>();
+  private final Map<Object, ConnectionWrites> byConnection = new ConcurrentHashMap<>();
 
   /**
    * Counts one more watch on {@code connection} (compared by identity: Jetty's connection object)
@@ -27,14 +34,16 @@ final class WatchConnections implements AutoCloseable {
    */
   ConnectionWrites join(Object connection) {
     Objects.requireNonNull(connection, "connection");
-    return byConnection.compute(connection, (c, e) -> e == null
-        ? new Entry(new ConnectionWrites(drains), 1)
-        : new Entry(e.writes(), e.watches() + 1)).writes();
+    return byConnection.compute(connection, (c, writes) -> {
+      ConnectionWrites w = writes != null ? writes : new ConnectionWrites(drains, QUIET, MAX_LINGER);
+      w.join();
+      return w;
+    });
   }
 
   /** Counts one watch less on {@code connection}, forgetting it after its last. */
   void leave(Object connection) {
-    byConnection.computeIfPresent(connection, (c, e) -> e.watches() <= 1 ? null : new Entry(e.writes(), e.watches() - 1));
+    byConnection.computeIfPresent(connection, (c, writes) -> writes.leave() ? null : writes);
   }
 
   /** How many connections carry watches (for tests). */

@@ -12,6 +12,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.FutureCallback;
@@ -90,9 +91,10 @@ class ConnectionWritesTest {
   @Test
   void oneEventToManyStreamsLeavesInTwoSocketWritesAndInOrderPerStream() throws Exception {
     Flusher flusher = new Flusher();
-    ConnectionWrites writes = new ConnectionWrites(drains::add);
+    ConnectionWrites writes = gathering();
     List<WatchStreamWriter> writers = new ArrayList<>();
     for (int s = 0; s < 50; s++) {
+      writes.join();
       writers.add(new WatchStreamWriter(writes.sink(flusher.stream("s" + s)), Duration.ofSeconds(5)));
     }
     for (int event = 0; event < 3; event++) {
@@ -112,9 +114,44 @@ class ConnectionWritesTest {
   }
 
   @Test
+  void aDrainWaitsForEveryWatchOfTheConnectionThenSendsOneBatch() throws Exception {
+    Flusher flusher = new Flusher();
+    ConnectionWrites writes = new ConnectionWrites(Thread::startVirtualThread, Duration.ofSeconds(30),
+        Duration.ofSeconds(60));
+    List<Content.Sink> streams = new ArrayList<>();
+    for (int s = 0; s < 3; s++) {
+      writes.join();
+      streams.add(writes.sink(flusher.stream("s" + s)));
+    }
+    FutureCallback first = write(streams.get(0), "a");
+    FutureCallback second = write(streams.get(1), "b");
+    Thread.sleep(100);
+    assertThat(first.isDone() || second.isDone()).as("the drain lingers for the third watch").isFalse();
+    FutureCallback third = write(streams.get(2), "c");
+    first.get(10, TimeUnit.SECONDS);
+    second.get(10, TimeUnit.SECONDS);
+    third.get(10, TimeUnit.SECONDS);
+    assertThat(flusher.socketWrites).isEqualTo(2);
+  }
+
+  @Test
+  void aDrainStopsLingeringWhenNoWriteComesForTheQuietTime() throws Exception {
+    Flusher flusher = new Flusher();
+    ConnectionWrites writes = new ConnectionWrites(Thread::startVirtualThread, Duration.ofMillis(20),
+        Duration.ofSeconds(60));
+    writes.join();
+    writes.join();
+    FutureCallback alone = write(writes.sink(flusher.stream("s")), "x");
+    alone.get(10, TimeUnit.SECONDS);
+    assertThat(flusher.received.get("s").toString(StandardCharsets.UTF_8)).isEqualTo("x");
+    assertThat(writes.leave()).isFalse();
+    assertThat(writes.leave()).isTrue();
+  }
+
+  @Test
   void aStalledStreamFirstInItsBatchDoesNotHoldUpTheOthers() throws Exception {
     Flusher flusher = new Flusher();
-    ConnectionWrites writes = new ConnectionWrites(drains::add);
+    ConnectionWrites writes = gathering();
     flusher.stalled.add("slow");
     Content.Sink slow = writes.sink(flusher.stream("slow"));
     Content.Sink a = writes.sink(flusher.stream("a"));
@@ -138,7 +175,7 @@ class ConnectionWritesTest {
   @Test
   void aFailedFirstWriteStillSendsTheRest() throws Exception {
     Flusher flusher = new Flusher();
-    ConnectionWrites writes = new ConnectionWrites(drains::add);
+    ConnectionWrites writes = gathering();
     Content.Sink broken = writes.sink((last, bytes, done) -> done.failed(new java.io.EOFException("reset")));
     Content.Sink ok = writes.sink(flusher.stream("ok"));
     FutureCallback failed = write(broken, "x");
@@ -154,7 +191,7 @@ class ConnectionWritesTest {
     Flusher flusher = new Flusher();
     ConnectionWrites writes = new ConnectionWrites(r -> {
       throw new java.util.concurrent.RejectedExecutionException("stopping");
-    });
+    }, Duration.ofMillis(1), Duration.ofMillis(5));
     FutureCallback sent = write(writes.sink(flusher.stream("s")), "z");
     assertThat(sent.isDone()).isTrue();
     assertThat(flusher.received.get("s").toString(StandardCharsets.UTF_8)).isEqualTo("z");
@@ -174,6 +211,10 @@ class ConnectionWritesTest {
       connections.leave(c2);
       assertThat(connections.size()).isZero();
     }
+  }
+
+  private ConnectionWrites gathering() {
+    return new ConnectionWrites(drains::add, Duration.ofMillis(1), Duration.ofMillis(5));
   }
 
   private static FutureCallback write(Content.Sink sink, String text) {
