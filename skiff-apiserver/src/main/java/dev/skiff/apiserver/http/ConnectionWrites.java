@@ -57,7 +57,7 @@ final class ConnectionWrites {
   private final long quietNanos;
   private final long maxLingerNanos;
   private final ReentrantLock lock = new ReentrantLock();
-  /** Signalled when every watch of the connection has a write queued. */
+  /** Signalled when every watch of the connection has a write queued, or {@link #GATHER_BYTES} wait. */
   private final Condition full = lock.newCondition();
   /** Writes not yet handed to Jetty, in arrival order. Guarded by {@link #lock}. */
   private List<Write> queued = new ArrayList<>();
