@@ -13,6 +13,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.ConnectionMetaData;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 import org.eclipse.jetty.websocket.server.ServerWebSocketContainer;
@@ -47,6 +50,7 @@ final class WatchStreamer implements AutoCloseable {
   private final InstantSource clock;
   private final ServerWebSocketContainer webSockets;
   private final Set<ResourceWatch> active = ConcurrentHashMap.newKeySet();
+  private final WatchConnections connections = new WatchConnections();
   private volatile boolean closed;
 
   WatchStreamer(InstantSource clock, ServerWebSocketContainer webSockets) {
@@ -63,11 +67,20 @@ final class WatchStreamer implements AutoCloseable {
     active.add(watch);
     ex.onFailure(watch::close);
     OutputFormat format = encoding.format();
+    ConnectionMetaData meta = ex.request().getConnectionMetaData();
+    Object connection = meta.getHttpVersion() == HttpVersion.HTTP_2 ? meta.getConnection() : null;
+    boolean joined = false;
     try (watch; OutputStream out = ex.stream(200,
         format == OutputFormat.YAML ? OutputFormat.JSON.contentType() : format.contentType())) {
       // Each poll's frames go out in one write (one HTTP/2 DATA frame), handed to Jetty without
-      // waiting for it to be sent; the stream's end waits for the last one.
-      WatchStreamWriter writer = new WatchStreamWriter(ex.streamSink(), STALL_TIMEOUT);
+      // waiting for it to be sent; the stream's end waits for the last one. Over HTTP/2 the writes
+      // of the connection's watches are gathered into shared socket writes.
+      Content.Sink sink = ex.streamSink();
+      if (connection != null) {
+        sink = connections.join(connection).sink(sink);
+        joined = true;
+      }
+      WatchStreamWriter writer = new WatchStreamWriter(sink, STALL_TIMEOUT);
       try {
         pump(watch, encoding, timeout, new Sink() {
           @Override
@@ -87,6 +100,9 @@ final class WatchStreamer implements AutoCloseable {
       // the client went away (a reset stream or closed connection): the normal end of a watch
       LOG.debug("watch stream ended: {}", e.toString());
     } finally {
+      if (joined) {
+        connections.leave(connection);
+      }
       active.remove(watch);
     }
   }
@@ -178,5 +194,6 @@ final class WatchStreamer implements AutoCloseable {
   public void close() {
     closed = true;
     active.forEach(ResourceWatch::close);
+    connections.close();
   }
 }

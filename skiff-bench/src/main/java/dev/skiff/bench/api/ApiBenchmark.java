@@ -150,9 +150,10 @@ public final class ApiBenchmark {
           rows.add(new Row("  per write: delay to its first / last watcher", String.format(Locale.ROOT,
               "first p50 %.1f ms, p99 %.1f ms; last p50 %.1f ms, p99 %.1f ms", delivery.first().p50Millis(),
               delivery.first().p99Millis(), delivery.last().p50Millis(), delivery.last().p99Millis())));
-          rows.add(new Row("  per write, watches open: CPU of server / bench JVM; server socket writes per event",
-              String.format(Locale.ROOT, "%.1f / %.1f ms; %.2f", delivery.serverCpuMillisPerWrite(),
-                  delivery.clientCpuMillisPerWrite(), delivery.serverWritesPerEvent())));
+          rows.add(new Row("  per write, watches open: CPU of server / bench JVM; server socket writes per event;"
+              + " server sockets open", String.format(Locale.ROOT, "%.1f / %.1f ms; %.3f; %d",
+                  delivery.serverCpuMillisPerWrite(), delivery.clientCpuMillisPerWrite(),
+                  delivery.serverWritesPerEvent(), delivery.serverSockets())));
         }
       }
       if (only.contains("memory")) {

@@ -135,7 +135,7 @@ final class ApiWorkloads {
    * per event delivered (1 means no two watchers' frames shared a socket write).
    */
   record WatchDelivery(Latency all, Latency first, Latency last, double serverCpuMillisPerWrite,
-      double clientCpuMillisPerWrite, double serverWritesPerEvent) {}
+      double clientCpuMillisPerWrite, double serverWritesPerEvent, long serverSockets) {}
 
   /**
    * Opens {@code watchers} watches on a namespace's ConfigMaps, then creates {@code writes}
@@ -158,7 +158,11 @@ final class ApiWorkloads {
     // HTTP/2 multiplexes streams; spread watchers over several connections as real clients do.
     List<HttpClient> clients = new ArrayList<>();
     for (int i = 0; i < Math.max(1, watchers / 50); i++) {
-      clients.add(server.newClient());
+      HttpClient client = server.newClient();
+      // One request first: the JDK client opens a new connection for each request sent before its
+      // first HTTP/2 connection is up, so 50 watches opened at once would use up to 50 connections.
+      client.send(server.request(path + "?limit=1").build(), HttpResponse.BodyHandlers.discarding());
+      clients.add(client);
     }
     CountDownLatch opened = new CountDownLatch(watchers);
     CountDownLatch finished = new CountDownLatch(watchers);
@@ -167,6 +171,7 @@ final class ApiWorkloads {
     long clientCpu;
     long serverCpu;
     long serverWrites;
+    long sockets;
     try (ExecutorService readers = Executors.newVirtualThreadPerTaskExecutor()) {
       for (int w = 0; w < watchers; w++) {
         HttpClient client = clients.get(w % clients.size());
@@ -200,6 +205,7 @@ final class ApiWorkloads {
       }
       check(opened.await(timeLimit.toSeconds(), TimeUnit.SECONDS), "watches did not open");
       Thread.sleep(500); // let every stream reach the server's watch loop
+      sockets = server.openSockets();
       clientCpu = processCpuNanos();
       serverCpu = server.cpuMillis();
       serverWrites = server.writeSyscalls();
@@ -240,7 +246,7 @@ final class ApiWorkloads {
       last.record(a.get(1));
     }
     return new WatchDelivery(Latency.of(delays), Latency.of(first), Latency.of(last), serverCpu / (double) writes,
-        clientCpu / 1e6 / writes, serverWrites / (double) Math.max(1, delays.count()));
+        clientCpu / 1e6 / writes, serverWrites / (double) Math.max(1, delays.count()), sockets);
   }
 
   /** CPU time of this JVM (every thread, user + system), in nanoseconds. */

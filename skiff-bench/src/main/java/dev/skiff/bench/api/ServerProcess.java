@@ -154,6 +154,24 @@ final class ServerProcess implements AutoCloseable {
   }
 
   /**
+   * The sockets the server process holds open now (its listener and every client connection), from
+   * /proc/PID/fd; -1 when not readable.
+   */
+  long openSockets() {
+    try (var fds = Files.list(Path.of("/proc", Long.toString(server.pid()), "fd"))) {
+      return fds.filter(fd -> {
+        try {
+          return Files.readSymbolicLink(fd).toString().startsWith("socket:");
+        } catch (IOException e) {
+          return false; // closed meanwhile
+        }
+      }).count();
+    } catch (IOException e) {
+      return -1;
+    }
+  }
+
+  /**
    * Write system calls the server process has made so far ({@code syscw} of /proc/PID/io): per
    * watch event delivered, how many separate socket writes (TLS records, HTTP/2 DATA frames) it
    * took; -1 when the kernel does not report it.
