@@ -91,6 +91,33 @@ class ModelCompactorTest {
   }
 
   @Test
+  void emptyListFieldsShareOneImmutableListAndFilledOnesAreTrimmedButStayMutable() throws Exception {
+    Pod pod = ModelCompactor.compact(JSON.unmarshal(POD, Pod.class));
+
+    Container c = pod.getSpec().getContainers().get(0);
+    // fields the JSON does not have: fabric8 made a fresh ArrayList for each
+    List<List<?>> empties = List.of(pod.getMetadata().getFinalizers(), pod.getMetadata().getOwnerReferences(),
+        pod.getSpec().getImagePullSecrets(), pod.getSpec().getInitContainers(), c.getEnv(), c.getPorts(),
+        c.getArgs(), c.getCommand(), pod.getStatus().getContainerStatuses());
+    assertThat(empties).allSatisfy(l -> assertThat(l).isSameAs(List.of()));
+    // filled lists keep the decoded elements in a mutable list of exactly their size
+    assertThat(c.getVolumeMounts()).isInstanceOf(java.util.ArrayList.class).hasSize(1);
+    assertThat(capacity(c.getVolumeMounts())).isEqualTo(1);
+    assertThat(capacity(pod.getSpec().getTolerations())).isEqualTo(1);
+    assertThat(capacity(pod.getStatus().getConditions())).isEqualTo(1);
+    // a shared empty list refuses writes: a component that edits a cached object fails instead of corrupting others
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> pod.getMetadata().getFinalizers().add("x"))
+        .isInstanceOf(UnsupportedOperationException.class);
+  }
+
+  /** The length of an ArrayList's backing array, its spare room included (the pom opens java.util to the tests). */
+  private static int capacity(List<?> list) throws ReflectiveOperationException {
+    var f = java.util.ArrayList.class.getDeclaredField("elementData");
+    f.setAccessible(true);
+    return ((Object[]) f.get(list)).length;
+  }
+
+  @Test
   void aCompactedPodEqualsAndEncodesAsTheDecodedOne() {
     Pod decoded = JSON.unmarshal(POD, Pod.class);
     Pod compacted = ModelCompactor.compact(JSON.unmarshal(POD, Pod.class));
@@ -104,13 +131,20 @@ class ModelCompactorTest {
     Pod compacted = ModelCompactor.compact(JSON.unmarshal(POD, Pod.class));
 
     Pod copy = new PodBuilder(compacted).editSpec().addNewToleration().withKey("k").withOperator("Exists")
-        .endToleration().endSpec().build();
+        .endToleration().addNewImagePullSecret("pull").endSpec().editMetadata().addToFinalizers("f").endMetadata()
+        .build();
+    copy.getSpec().getContainers().get(0).getEnv().add(new io.fabric8.kubernetes.api.model.EnvVar("E", "1", null));
     copy.getSpec().setAdditionalProperty("added", 1);
     copy.getSpec().getTolerations().get(0).setAdditionalProperty("added", 2);
 
     assertThat(copy.getSpec().getAdditionalProperties()).containsEntry("added", 1);
     assertThat(compacted.getSpec().getAdditionalProperties()).isEmpty();
     assertThat(compacted.getSpec().getTolerations()).hasSize(1);
+    assertThat(copy.getMetadata().getFinalizers()).containsExactly("f");
+    assertThat(copy.getSpec().getImagePullSecrets()).hasSize(1);
+    assertThat(compacted.getMetadata().getFinalizers()).isEmpty();
+    assertThat(compacted.getSpec().getImagePullSecrets()).isEmpty();
+    assertThat(compacted.getSpec().getContainers().get(0).getEnv()).isEmpty();
   }
 
   @Test
