@@ -110,6 +110,43 @@ class ModelCompactorTest {
         .isInstanceOf(UnsupportedOperationException.class);
   }
 
+  @Test
+  void repeatedStringsAreSharedAcrossObjectsButNamesAreNot() {
+    Pod a = ModelCompactor.compact(JSON.unmarshal(POD, Pod.class));
+    Pod b = ModelCompactor.compact(JSON.unmarshal(POD, Pod.class));
+
+    Container ca = a.getSpec().getContainers().get(0);
+    Container cb = b.getSpec().getContainers().get(0);
+    assertThat(ca.getImage()).isEqualTo("busybox").isSameAs(cb.getImage());
+    assertThat(a.getMetadata().getNamespace()).isSameAs(b.getMetadata().getNamespace());
+    assertThat(a.getStatus().getConditions().get(0).getType()).isSameAs(b.getStatus().getConditions().get(0).getType());
+    assertThat(ca.getResources().getRequests().get("cpu").getAmount())
+        .isSameAs(cb.getResources().getRequests().get("cpu").getAmount());
+    // map keys and values: labels, resource names
+    assertThat(a.getMetadata().getLabels().keySet().iterator().next())
+        .isSameAs(b.getMetadata().getLabels().keySet().iterator().next());
+    assertThat(a.getMetadata().getLabels().get("app")).isSameAs(b.getMetadata().getLabels().get("app"));
+    // an object's own identity is not interned
+    assertThat(a.getMetadata().getName()).isEqualTo(b.getMetadata().getName()).isNotSameAs(b.getMetadata().getName());
+    assertThat(a.getMetadata().getUid()).isNotSameAs(b.getMetadata().getUid());
+  }
+
+  @Test
+  void filledMapsKeepTheirEntriesInOrderAndStayMutableEmptyOnesAreShared() {
+    Pod pod = ModelCompactor.compact(JSON.unmarshal(POD, Pod.class));
+
+    Map<String, Quantity> requests = pod.getSpec().getContainers().get(0).getResources().getRequests();
+    assertThat(requests).isInstanceOf(java.util.LinkedHashMap.class).containsOnlyKeys("cpu", "memory");
+    assertThat(List.copyOf(requests.keySet())).containsExactly("cpu", "memory");
+    assertThat(requests.get("memory")).isEqualTo(new Quantity("16Mi"));
+    requests.put("x", new Quantity("1")); // still a mutable map (a decoded one is)
+    assertThat(requests).hasSize(3);
+    // fields the JSON does not have: annotations, limits, node selector
+    assertThat(pod.getMetadata().getAnnotations()).isSameAs(Map.of());
+    assertThat(pod.getSpec().getContainers().get(0).getResources().getLimits()).isSameAs(Map.of());
+    assertThat(pod.getSpec().getNodeSelector()).isSameAs(Map.of());
+  }
+
   /** The length of an ArrayList's backing array, its spare room included (the pom opens java.util to the tests). */
   private static int capacity(List<?> list) throws ReflectiveOperationException {
     var f = java.util.ArrayList.class.getDeclaredField("elementData");
