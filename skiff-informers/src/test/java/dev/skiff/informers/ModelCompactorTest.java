@@ -171,6 +171,9 @@ class ModelCompactorTest {
         .endToleration().addNewImagePullSecret("pull").endSpec().editMetadata().addToFinalizers("f").endMetadata()
         .build();
     copy.getSpec().getContainers().get(0).getEnv().add(new io.fabric8.kubernetes.api.model.EnvVar("E", "1", null));
+    // as the deployment controller edits a copy of a cached ReplicaSet's (here empty) annotations
+    copy.getMetadata().getAnnotations().put("a", "1");
+    copy.getMetadata().getLabels().put("l", "2");
     copy.getSpec().setAdditionalProperty("added", 1);
     copy.getSpec().getTolerations().get(0).setAdditionalProperty("added", 2);
 
@@ -182,6 +185,8 @@ class ModelCompactorTest {
     assertThat(compacted.getMetadata().getFinalizers()).isEmpty();
     assertThat(compacted.getSpec().getImagePullSecrets()).isEmpty();
     assertThat(compacted.getSpec().getContainers().get(0).getEnv()).isEmpty();
+    assertThat(compacted.getMetadata().getAnnotations()).isEmpty();
+    assertThat(compacted.getMetadata().getLabels()).containsOnlyKeys("app");
   }
 
   @Test
