@@ -6,7 +6,8 @@
 # - A 384 MiB heap cap: the serial collector keeps whatever heap it grew to, so the cap is what RSS follows.
 #   The live heap with 10,000 pods was ~150 MiB before session 5's trims (no nodes, the scheduler's retry queue
 #   included); 384 MiB leaves the old generation (2/3 of the heap) room above it and the 22,000 ConfigMaps of
-#   `bin/bench api`. Lower caps are not measured for GC cost on a quiet machine yet.
+#   `bin/bench api`. The live set is ~125 MiB since session 6's informer compaction, but a 256 MiB cap still
+#   thrashed (GC pauses for the whole minute after the creates, the backlog growing the live set to 238 MiB).
 # - String deduplication: cached objects repeat the same strings (namespace, image, labels, tolerations) per pod;
 #   the collector shares their byte arrays once they have survived a few collections.
 # - C1 only (-XX:TieredStopAtLevel=1): no C2 compiler, so no C2 code in the code cache and no C2 arenas: NMT with
