@@ -91,6 +91,70 @@ class ModelCompactorTest {
   }
 
   @Test
+  void emptyListFieldsShareOneImmutableListAndFilledOnesAreTrimmedButStayMutable() throws Exception {
+    Pod pod = ModelCompactor.compact(JSON.unmarshal(POD, Pod.class));
+
+    Container c = pod.getSpec().getContainers().get(0);
+    // fields the JSON does not have: fabric8 made a fresh ArrayList for each
+    List<List<?>> empties = List.of(pod.getMetadata().getFinalizers(), pod.getMetadata().getOwnerReferences(),
+        pod.getSpec().getImagePullSecrets(), pod.getSpec().getInitContainers(), c.getEnv(), c.getPorts(),
+        c.getArgs(), c.getCommand(), pod.getStatus().getContainerStatuses());
+    assertThat(empties).allSatisfy(l -> assertThat(l).isSameAs(List.of()));
+    // filled lists keep the decoded elements in a mutable list of exactly their size
+    assertThat(c.getVolumeMounts()).isInstanceOf(java.util.ArrayList.class).hasSize(1);
+    assertThat(capacity(c.getVolumeMounts())).isEqualTo(1);
+    assertThat(capacity(pod.getSpec().getTolerations())).isEqualTo(1);
+    assertThat(capacity(pod.getStatus().getConditions())).isEqualTo(1);
+    // a shared empty list refuses writes: a component that edits a cached object fails instead of corrupting others
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> pod.getMetadata().getFinalizers().add("x"))
+        .isInstanceOf(UnsupportedOperationException.class);
+  }
+
+  @Test
+  void repeatedStringsAreSharedAcrossObjectsButNamesAreNot() {
+    Pod a = ModelCompactor.compact(JSON.unmarshal(POD, Pod.class));
+    Pod b = ModelCompactor.compact(JSON.unmarshal(POD, Pod.class));
+
+    Container ca = a.getSpec().getContainers().get(0);
+    Container cb = b.getSpec().getContainers().get(0);
+    assertThat(ca.getImage()).isEqualTo("busybox").isSameAs(cb.getImage());
+    assertThat(a.getMetadata().getNamespace()).isSameAs(b.getMetadata().getNamespace());
+    assertThat(a.getStatus().getConditions().get(0).getType()).isSameAs(b.getStatus().getConditions().get(0).getType());
+    assertThat(ca.getResources().getRequests().get("cpu").getAmount())
+        .isSameAs(cb.getResources().getRequests().get("cpu").getAmount());
+    // map keys and values: labels, resource names
+    assertThat(a.getMetadata().getLabels().keySet().iterator().next())
+        .isSameAs(b.getMetadata().getLabels().keySet().iterator().next());
+    assertThat(a.getMetadata().getLabels().get("app")).isSameAs(b.getMetadata().getLabels().get("app"));
+    // an object's own identity is not interned
+    assertThat(a.getMetadata().getName()).isEqualTo(b.getMetadata().getName()).isNotSameAs(b.getMetadata().getName());
+    assertThat(a.getMetadata().getUid()).isNotSameAs(b.getMetadata().getUid());
+  }
+
+  @Test
+  void filledMapsKeepTheirEntriesInOrderAndStayMutableEmptyOnesAreShared() {
+    Pod pod = ModelCompactor.compact(JSON.unmarshal(POD, Pod.class));
+
+    Map<String, Quantity> requests = pod.getSpec().getContainers().get(0).getResources().getRequests();
+    assertThat(requests).isInstanceOf(java.util.LinkedHashMap.class).containsOnlyKeys("cpu", "memory");
+    assertThat(List.copyOf(requests.keySet())).containsExactly("cpu", "memory");
+    assertThat(requests.get("memory")).isEqualTo(new Quantity("16Mi"));
+    requests.put("x", new Quantity("1")); // still a mutable map (a decoded one is)
+    assertThat(requests).hasSize(3);
+    // fields the JSON does not have: annotations, limits, node selector
+    assertThat(pod.getMetadata().getAnnotations()).isSameAs(Map.of());
+    assertThat(pod.getSpec().getContainers().get(0).getResources().getLimits()).isSameAs(Map.of());
+    assertThat(pod.getSpec().getNodeSelector()).isSameAs(Map.of());
+  }
+
+  /** The length of an ArrayList's backing array, its spare room included (the pom opens java.util to the tests). */
+  private static int capacity(List<?> list) throws ReflectiveOperationException {
+    var f = java.util.ArrayList.class.getDeclaredField("elementData");
+    f.setAccessible(true);
+    return ((Object[]) f.get(list)).length;
+  }
+
+  @Test
   void aCompactedPodEqualsAndEncodesAsTheDecodedOne() {
     Pod decoded = JSON.unmarshal(POD, Pod.class);
     Pod compacted = ModelCompactor.compact(JSON.unmarshal(POD, Pod.class));
@@ -104,13 +168,25 @@ class ModelCompactorTest {
     Pod compacted = ModelCompactor.compact(JSON.unmarshal(POD, Pod.class));
 
     Pod copy = new PodBuilder(compacted).editSpec().addNewToleration().withKey("k").withOperator("Exists")
-        .endToleration().endSpec().build();
+        .endToleration().addNewImagePullSecret("pull").endSpec().editMetadata().addToFinalizers("f").endMetadata()
+        .build();
+    copy.getSpec().getContainers().get(0).getEnv().add(new io.fabric8.kubernetes.api.model.EnvVar("E", "1", null));
+    // as the deployment controller edits a copy of a cached ReplicaSet's (here empty) annotations
+    copy.getMetadata().getAnnotations().put("a", "1");
+    copy.getMetadata().getLabels().put("l", "2");
     copy.getSpec().setAdditionalProperty("added", 1);
     copy.getSpec().getTolerations().get(0).setAdditionalProperty("added", 2);
 
     assertThat(copy.getSpec().getAdditionalProperties()).containsEntry("added", 1);
     assertThat(compacted.getSpec().getAdditionalProperties()).isEmpty();
     assertThat(compacted.getSpec().getTolerations()).hasSize(1);
+    assertThat(copy.getMetadata().getFinalizers()).containsExactly("f");
+    assertThat(copy.getSpec().getImagePullSecrets()).hasSize(1);
+    assertThat(compacted.getMetadata().getFinalizers()).isEmpty();
+    assertThat(compacted.getSpec().getImagePullSecrets()).isEmpty();
+    assertThat(compacted.getSpec().getContainers().get(0).getEnv()).isEmpty();
+    assertThat(compacted.getMetadata().getAnnotations()).isEmpty();
+    assertThat(compacted.getMetadata().getLabels()).containsOnlyKeys("app");
   }
 
   @Test

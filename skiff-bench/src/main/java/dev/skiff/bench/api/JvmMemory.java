@@ -17,6 +17,9 @@ import java.util.regex.Pattern;
  * {@code -XX:NativeMemoryTracking=summary}).
  */
 final class JvmMemory {
+  /** A histogram row, "   1:  123  4567  java.lang.String (java.base@25)": instances, bytes, class. */
+  private static final Pattern HISTOGRAM_ROW =
+      Pattern.compile("^\\s*\\d+:\\s+(\\d+)\\s+(\\d+)\\s+(\\S+)", Pattern.MULTILINE);
   private static final Pattern HISTOGRAM_TOTAL = Pattern.compile("^Total\\s+\\d+\\s+(\\d+)", Pattern.MULTILINE);
   private static final Pattern NMT_CATEGORY =
       Pattern.compile("^-\\s+(.+?) \\(reserved=(\\d+)KB, committed=(\\d+)KB\\)", Pattern.MULTILINE);
@@ -29,16 +32,32 @@ final class JvmMemory {
     this.pid = pid;
   }
 
+  /** The live heap: the class histogram's total, and its largest classes ("name count KiB", largest first). */
+  record LiveHeap(long totalKiB, List<String> largest) {}
+
   /**
-   * Bytes of live objects, in KiB: the total of {@code GC.class_histogram}, which counts after a full GC in the
-   * same pause (GC.run then GC.heap_info would also count what a busy server allocates between the two).
+   * Live objects: the total of {@code GC.class_histogram}, which counts after a full GC in the same pause (GC.run
+   * then GC.heap_info would also count what a busy server allocates between the two), and its {@code top} largest
+   * classes, which say where a change to the live set should aim. With {@code top > 0} and the system property
+   * {@code skiff.bench.memoryHistogram} set to a path, the whole histogram is written there too.
    */
-  long liveHeapKiB() throws IOException, InterruptedException {
-    Matcher m = HISTOGRAM_TOTAL.matcher(jcmd("GC.class_histogram"));
+  LiveHeap liveHeap(int top) throws IOException, InterruptedException {
+    String histogram = jcmd("GC.class_histogram");
+    String keep = System.getProperty("skiff.bench.memoryHistogram", "");
+    if (!keep.isBlank() && top > 0) {
+      // the whole histogram, for a reader who wants more than the largest classes
+      java.nio.file.Files.writeString(Path.of(keep), histogram);
+    }
+    Matcher m = HISTOGRAM_TOTAL.matcher(histogram);
     if (!m.find()) {
       throw new IOException("no total in GC.class_histogram of " + pid);
     }
-    return Long.parseLong(m.group(1)) / 1024;
+    List<String> largest = new ArrayList<>();
+    Matcher row = HISTOGRAM_ROW.matcher(histogram);
+    while (largest.size() < top && row.find()) {
+      largest.add(row.group(3) + " " + row.group(1) + " " + Long.parseLong(row.group(2)) / 1024 + " KiB");
+    }
+    return new LiveHeap(Long.parseLong(m.group(1)) / 1024, largest);
   }
 
   /** Milliseconds the JVM's collectors have spent so far (every collector's {@code sun.gc.collector.N.time}). */

@@ -62,7 +62,7 @@ final class MemoryPhase {
       // a loaded machine creates slowly: give the creates time to reach the full count
       ApiWorkloads work = new ApiWorkloads(server, Duration.ofSeconds(300));
       long idleRss = server.rssMiB();
-      long idleLive = nmt ? 0 : jvm.liveHeapKiB();
+      long idleLive = nmt ? 0 : jvm.liveHeap(0).totalKiB();
       work.createNamespace("bench");
       long gcBefore = jvm.gcMillis();
       long cpuBefore = server.cpuMillis();
@@ -92,10 +92,13 @@ final class MemoryPhase {
       add(rows, new Row("**server RSS with " + t.operations() + " pods stored** (memory run)",
           "**" + rss + " MiB** (" + jvm.rssSplit() + ")"));
       add(rows, new Row("memory run: platform threads", Long.toString(jvm.threads())));
-      long live = jvm.liveHeapKiB();
+      JvmMemory.LiveHeap heap = jvm.liveHeap(12);
+      long live = heap.totalKiB();
       add(rows, new Row("memory run: live heap (GC.class_histogram total)", String.format(Locale.ROOT,
           "%d MiB (idle %d MiB: %,d bytes per pod); RSS then %d MiB", live / 1024, idleLive / 1024,
           (live - idleLive) * 1024 / Math.max(1, t.operations()), server.rssMiB())));
+      add(rows, new Row("memory run: largest classes of the live heap (instances, KiB)",
+          String.join("; ", heap.largest())));
     }
   }
 
