@@ -17,13 +17,11 @@ import dev.skiff.storage.Bytes;
 import dev.skiff.storage.KeyValue;
 import dev.skiff.storage.Store;
 import dev.skiff.storage.WriteResult;
-import java.security.SecureRandom;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.function.UnaryOperator;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -40,12 +38,6 @@ public final class GenericStore {
   private static final int GENERATE_NAME_ATTEMPTS = 8;
   private static final String NAME_CHARS = "bcdfghjklmnpqrstvwxz2456789";
   private static final int MAX_CAS_RETRIES = 32;
-  /**
-   * Random uids and generated names: a DRBG seeded once. The platform default (NativePRNG, which
-   * UUID.randomUUID uses) reads /dev/urandom under one global lock on every call, a measured cost of
-   * every create under concurrency.
-   */
-  private static final SecureRandom RANDOM = drbg();
 
   private final Store store;
   private final ResourceStrategy strategy;
@@ -165,9 +157,12 @@ public final class GenericStore {
     meta.remove(List.of("resourceVersion", "deletionTimestamp", "deletionGracePeriodSeconds", "selfLink"));
     // Generation is the server's: strategies of resources that track spec changes set it to 1.
     meta.remove("generation");
-    admission.mutate(namespace, def, obj);
+    // upstream's order: defaults, then the writer's managedFields entry, then mutating admission, so
+    // the writer does not own what admission adds (a pod's token volume, tolerations, priority)
     strategy.prepareForCreate(obj);
     recordOwnership(null, obj);
+    admission.mutate(namespace, def, obj);
+    strategy.admitCreate(obj);
     List<FieldError> errors = new ArrayList<>(MetadataValidation.validate(obj, def.namespaced(), strategy.nameIsLabel()));
     errors.addAll(strategy.validate(obj));
     if (!errors.isEmpty()) {
@@ -204,11 +199,7 @@ public final class GenericStore {
 
   /** {@code prefix} (cut to 58 characters) and five random characters, as upstream's name generator. */
   private static String generatedName(String prefix) {
-    StringBuilder n = new StringBuilder(prefix.length() > 58 ? prefix.substring(0, 58) : prefix);
-    for (int i = 0; i < 5; i++) {
-      n.append(NAME_CHARS.charAt(RANDOM.nextInt(NAME_CHARS.length())));
-    }
-    return n.toString();
+    return (prefix.length() > 58 ? prefix.substring(0, 58) : prefix) + RandomSource.SHARED.chars(NAME_CHARS, 5);
   }
 
   /** @throws StatusError 404 when absent */
@@ -322,13 +313,32 @@ public final class GenericStore {
    * Writes {@code change(current)} with a CAS on the mod revision, retrying on concurrent writes,
    * without the strategy's hooks: for transitions the server makes itself below validation, as
    * upstream's storage does for pod bindings. {@code change} may throw a {@link StatusError}.
+   *
+   * <p>The first attempt starts from the watch cache's copy when it has one, as upstream's cacher
+   * hands its cached object to the storage's guaranteed update: the CAS rejects a copy that is not
+   * current, and when {@code change} rejects the cached copy (it may be older than the request's
+   * caller knows) the store's current object is read and {@code change} runs again, so a stale copy
+   * never decides the outcome.
+   *
+   * @return what was stored
    */
-  public ObjectNode systemUpdate(String namespace, String name, UnaryOperator<ObjectNode> change) {
+  public KeyValue systemUpdate(String namespace, String name, UnaryOperator<ObjectNode> change) {
+    Bytes key = codec.key(namespace, name);
+    Optional<KeyValue> cached = watchCache().flatMap(c -> c.get(key));
     for (int attempt = 0; attempt < MAX_CAS_RETRIES; attempt++) {
-      KeyValue kv = current(namespace, name);
-      ObjectNode updated = change.apply(codec.decode(kv));
+      boolean fromCache = attempt == 0 && cached.isPresent();
+      KeyValue kv = fromCache ? cached.get() : current(namespace, name);
+      ObjectNode updated;
+      try {
+        updated = change.apply(codec.decode(kv));
+      } catch (StatusError e) {
+        if (fromCache) {
+          continue;
+        }
+        throw e;
+      }
       if (write(namespace, name, codec.encode(updated), kv.modRevision()) instanceof WriteResult.Written w) {
-        return codec.decode(w.kv());
+        return w.kv();
       }
     }
     throw StatusError.conflict(def.group(), def.plural(), name, "too many concurrent writes; try again");
@@ -440,27 +450,9 @@ public final class GenericStore {
     }
   }
 
-  private static SecureRandom drbg() {
-    try {
-      return SecureRandom.getInstance("DRBG");
-    } catch (java.security.NoSuchAlgorithmException e) {
-      return new SecureRandom();
-    }
-  }
-
   /** A random (version 4, RFC 4122 variant) UUID, as upstream's uids. */
   static String newUid() {
-    byte[] b = new byte[16];
-    RANDOM.nextBytes(b);
-    b[6] = (byte) ((b[6] & 0x0f) | 0x40);
-    b[8] = (byte) ((b[8] & 0x3f) | 0x80);
-    long hi = 0;
-    long lo = 0;
-    for (int i = 0; i < 8; i++) {
-      hi = (hi << 8) | (b[i] & 0xff);
-      lo = (lo << 8) | (b[i + 8] & 0xff);
-    }
-    return new UUID(hi, lo).toString();
+    return RandomSource.SHARED.uuid();
   }
 
   static List<String> finalizers(JsonNode obj) {

@@ -30,6 +30,15 @@ public interface ResourceStrategy {
   default void prepareForCreate(ObjectNode obj) {}
 
   /**
+   * The resource's built-in mutating admission on create (upstream's admission plugins, such as a
+   * pod's ServiceAccount, Priority and DefaultTolerationSeconds) and what upstream's strategy sets
+   * after admission (a pod's status). Called after {@link #prepareForCreate}, after the writer's
+   * managedFields entry is recorded and after the generic admission's mutation, before validation:
+   * as upstream, a writer does not own what admission adds.
+   */
+  default void admitCreate(ObjectNode obj) {}
+
+  /**
    * Makes an update keep what it may not change, from {@code old}. Called before validation; the
    * generic metadata (uid, creationTimestamp, ...) has already been carried over.
    */

@@ -33,7 +33,7 @@ public final class PodBinding {
    * @throws StatusError 400 for a binding without a target or for another pod, 404 for no such pod,
    *     409 when the pod is already bound or being deleted
    */
-  public ObjectNode bind(String namespace, String name, JsonNode binding) {
+  public void bind(String namespace, String name, JsonNode binding) {
     String node = binding.path("target").path("name").asString("");
     if (node.isEmpty()) {
       throw StatusError.invalid("", "Binding", name, List.of(
@@ -45,7 +45,7 @@ public final class PodBinding {
           .formatted(bindingName, name));
     }
     String wantUid = binding.path("metadata").path("uid").asString("");
-    return pods.systemUpdate(namespace, name, pod -> {
+    pods.systemUpdate(namespace, name, pod -> {
       if (!wantUid.isEmpty() && !wantUid.equals(ObjectMeta.uid(pod))) {
         throw StatusError.conflict("", "pods/binding", name, "Precondition failed: UID in precondition: %s, UID in object meta: %s"
             .formatted(wantUid, ObjectMeta.uid(pod)));

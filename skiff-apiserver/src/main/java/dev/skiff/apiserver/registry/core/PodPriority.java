@@ -4,6 +4,7 @@ import dev.skiff.apiserver.api.StatusError;
 import dev.skiff.apiserver.json.Json;
 import dev.skiff.apiserver.registry.ObjectCodec;
 import dev.skiff.apiserver.registry.ObjectLookup;
+import dev.skiff.apiserver.registry.ParsedByRevision;
 import dev.skiff.apiserver.registry.scheduling.PriorityClassStrategy;
 import dev.skiff.storage.KeyValue;
 import java.util.Objects;
@@ -22,6 +23,8 @@ import tools.jackson.databind.node.ObjectNode;
 final class PodPriority {
   private final ObjectLookup lookup;
   private final ObjectCodec classes = new ObjectCodec(new PriorityClassStrategy().definition());
+  /** Every create reads every class (for the global default): each is parsed once per revision. */
+  private final ParsedByRevision parsed = new ParsedByRevision();
 
   PodPriority(ObjectLookup lookup) {
     this.lookup = Objects.requireNonNull(lookup, "lookup");
@@ -53,13 +56,13 @@ final class PodPriority {
   }
 
   private Optional<JsonNode> find(String name) {
-    return lookup.get(classes, classes.key("", name)).map(kv -> Json.parse(kv.value().unsafeArray()));
+    return lookup.get(classes, classes.key("", name)).map(parsed::tree);
   }
 
   private Optional<JsonNode> globalDefault() {
     JsonNode lowest = null;
     for (KeyValue kv : lookup.list(classes, classes.prefix(""))) {
-      JsonNode c = Json.parse(kv.value().unsafeArray());
+      JsonNode c = parsed.tree(kv);
       if (c.path("globalDefault").asBoolean(false)
           && (lowest == null || c.path("value").asLong() < lowest.path("value").asLong())) {
         lowest = c;

@@ -5,7 +5,8 @@ import dev.skiff.apiserver.api.StatusError;
 import dev.skiff.apiserver.json.Json;
 import dev.skiff.apiserver.registry.ObjectCodec;
 import dev.skiff.apiserver.registry.ObjectLookup;
-import java.security.SecureRandom;
+import dev.skiff.apiserver.registry.ParsedByRevision;
+import dev.skiff.apiserver.registry.RandomSource;
 import java.util.Objects;
 import java.util.Optional;
 import tools.jackson.databind.JsonNode;
@@ -25,10 +26,11 @@ final class PodServiceAccount {
   /** The kubelet's token lifetime, which the API server extends (see TokenRequests). */
   private static final int TOKEN_EXPIRATION_SECONDS = 3607;
   private static final String SUFFIX_CHARS = "bcdfghjklmnpqrstvwxz2456789";
-  private static final SecureRandom RANDOM = new SecureRandom();
 
   private final ObjectLookup lookup;
   private final ObjectCodec accounts = new ObjectCodec(ServiceAccountResource.DEFINITION);
+  /** Every pod of a namespace reads the same account: parsed once per revision. */
+  private final ParsedByRevision parsed = new ParsedByRevision();
 
   /** @param lookup where accounts are read: the watch cache, else the store (one just created is found) */
   PodServiceAccount(ObjectLookup lookup) {
@@ -81,10 +83,7 @@ final class PodServiceAccount {
   }
 
   private static String addVolume(ObjectNode spec) {
-    StringBuilder name = new StringBuilder(VOLUME_PREFIX);
-    for (int i = 0; i < 5; i++) {
-      name.append(SUFFIX_CHARS.charAt(RANDOM.nextInt(SUFFIX_CHARS.length())));
-    }
+    StringBuilder name = new StringBuilder(VOLUME_PREFIX).append(RandomSource.SHARED.chars(SUFFIX_CHARS, 5));
     ArrayNode volumes = spec.path("volumes") instanceof ArrayNode a ? a : spec.putArray("volumes");
     ObjectNode projected = volumes.addObject().put("name", name.toString()).putObject("projected");
     projected.put("defaultMode", 420);
@@ -100,6 +99,6 @@ final class PodServiceAccount {
   }
 
   private Optional<JsonNode> find(String namespace, String name) {
-    return lookup.get(accounts, accounts.key(namespace, name)).map(kv -> Json.parse(kv.value().unsafeArray()));
+    return lookup.get(accounts, accounts.key(namespace, name)).map(parsed::tree);
   }
 }

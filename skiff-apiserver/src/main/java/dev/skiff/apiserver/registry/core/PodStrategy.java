@@ -56,16 +56,33 @@ public final class PodStrategy implements ResourceStrategy {
     return DEFINITION;
   }
 
+  /** Upstream's defaults of a decoded pod ({@code SetDefaults_Pod}, the deprecated serviceAccount's conversion). */
   @Override
   public void prepareForCreate(ObjectNode obj) {
     ObjectNode spec = Json.objectAt(obj, "spec");
     PodSpecDefaults.apply(spec);
     requestsFromLimits(spec);
-    Json.putIfBlank(spec, "serviceAccountName", "default");
-    spec.put("serviceAccount", spec.path("serviceAccountName").asString("default"));
+    // serviceAccount is the deprecated alias of serviceAccountName: the new field wins, each fills the other
+    Json.putIfBlank(spec, "serviceAccountName", spec.path("serviceAccount").asString(""));
+    if (!spec.path("serviceAccountName").asString("").isEmpty()) {
+      spec.put("serviceAccount", spec.get("serviceAccountName").asString());
+    } else {
+      spec.remove("serviceAccountName");
+    }
     if (!spec.has("enableServiceLinks")) {
       spec.put("enableServiceLinks", true);
     }
+  }
+
+  /**
+   * Upstream's admission plugins for pods (ServiceAccount, Priority, DefaultTolerationSeconds), then
+   * its strategy's status of a new pod (Pending, the QoS class of the admitted resources).
+   */
+  @Override
+  public void admitCreate(ObjectNode obj) {
+    ObjectNode spec = Json.objectAt(obj, "spec");
+    Json.putIfBlank(spec, "serviceAccountName", "default");
+    spec.put("serviceAccount", spec.path("serviceAccountName").asString("default"));
     priority.admit(obj);
     if (serviceAccount != null) {
       serviceAccount.admit(obj);

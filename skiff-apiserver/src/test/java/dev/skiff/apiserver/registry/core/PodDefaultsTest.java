@@ -73,7 +73,9 @@ class PodDefaultsTest {
           {"metadata":{"name":"p","namespace":"default"},"spec":{"containers":[{"name":"c","image":"x:1",
             "resources":{"limits":{"cpu":"500m","memory":"64Mi"},"requests":{"cpu":"100m"}}}]}}
           """.getBytes());
-      new PodStrategy(store, false).prepareForCreate(pod);
+      PodStrategy strategy = new PodStrategy(store, false);
+      strategy.prepareForCreate(pod);
+      strategy.admitCreate(pod);
       assertThat(pod.path("spec").path("containers").get(0).path("resources").path("requests").toString())
           .isEqualTo("{\"cpu\":\"100m\",\"memory\":\"64Mi\"}");
       assertThat(pod.path("status").path("qosClass").asString()).isEqualTo("Burstable");
