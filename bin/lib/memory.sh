@@ -10,16 +10,14 @@
 #   thrashed (GC pauses for the whole minute after the creates, the backlog growing the live set to 238 MiB).
 # - String deduplication: cached objects repeat the same strings (namespace, image, labels, tolerations) per pod;
 #   the collector shares their byte arrays once they have survived a few collections.
-# - C1 only (-XX:TieredStopAtLevel=1): no C2 compiler, so no C2 code in the code cache and no C2 arenas: NMT with
-#   10,000 pods went from code 44 + compiler 14 + arena chunks 6 + metaspace 50 MiB to code 19 + metaspace 42 MiB,
-#   RSS 613-620 -> 556 MiB (session 6). On two cores shared by the API server, scheduler and controllers, C2's
-#   compile time cost more than its faster code gave back in the measured runs: server CPU per pod create
-#   2.16 ms against 3.07-3.65 ms with C2 (same load class). Long-running peak throughput is what it gives up.
+# - Not C1 only: -XX:TieredStopAtLevel=1 saves ~60 MiB (code cache, C2 arenas, metaspace; RSS with 10,000 pods
+#   613-620 -> 556 MiB) and C2's compile time, but its slower code made a list of 10,000 pods 4x slower (p50 1,244
+#   vs 286 ms) and watch delivery to 1,000 watchers 4x slower (p50 179 vs 41 ms) on the quiet machine (session 6,
+#   docs/benchmarks.md): not the default. SKIFF_JAVA_OPTS=-XX:TieredStopAtLevel=1 chooses it.
 # - MALLOC_ARENA_MAX=2: glibc gives each thread that mallocs its own 64 MiB arena (SQLite, the JIT, zlib);
 #   two arenas keep native fragments from spreading over dozens of them.
 MEMORY_FLAGS=()
 [[ "${SKIFF_JAVA_OPTS:-}" == *GC* ]] || MEMORY_FLAGS+=(-XX:+UseSerialGC)
 [[ "${SKIFF_JAVA_OPTS:-}" == *-Xmx* || "${SKIFF_JAVA_OPTS:-}" == *MaxRAM* ]] || MEMORY_FLAGS+=(-Xmx384m)
 [[ "${SKIFF_JAVA_OPTS:-}" == *StringDeduplication* ]] || MEMORY_FLAGS+=(-XX:+UseStringDeduplication)
-[[ "${SKIFF_JAVA_OPTS:-}" == *Tiered* ]] || MEMORY_FLAGS+=(-XX:TieredStopAtLevel=1)
 export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
