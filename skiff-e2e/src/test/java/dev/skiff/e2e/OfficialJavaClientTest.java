@@ -185,9 +185,19 @@ class OfficialJavaClientTest {
         });
     assertThat(core.readNamespacedConfigMap("applied", ns).execute().getData()).containsEntry("owner", "java");
 
-    V1Scale scale = apps.readNamespacedDeploymentScale("web", ns).execute();
-    assertThat(scale.getSpec().getReplicas()).isEqualTo(2);
-    apps.replaceNamespacedDeploymentScale("web", ns, scale.spec(new V1ScaleSpec().replicas(5))).execute();
+    assertThat(apps.readNamespacedDeploymentScale("web", ns).execute().getSpec().getReplicas()).isEqualTo(2);
+    // read-modify-write with the scale's resourceVersion: the deployment controller writes the status meanwhile,
+    // so a stale read gets 409 and is read again, as client-go's RetryOnConflict does
+    for (int attempt = 1; ; attempt++) {
+      V1Scale scale = apps.readNamespacedDeploymentScale("web", ns).execute();
+      try {
+        apps.replaceNamespacedDeploymentScale("web", ns, scale.spec(new V1ScaleSpec().replicas(5))).execute();
+        break;
+      } catch (ApiException e) {
+        assertThat(e.getCode()).isEqualTo(409);
+        assertThat(attempt).as("scale update attempts").isLessThan(10);
+      }
+    }
     assertThat(apps.readNamespacedDeployment("web", ns).execute().getSpec().getReplicas()).isEqualTo(5);
   }
 
